@@ -1,0 +1,48 @@
+# Two commands set everything up on a fresh machine:
+#   make book    build the book into _build/html (executes all three frameworks)
+#   make test    run the test suite (unit tests, and checks of the built book)
+# Both create the virtual environment .venv on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BUILD := _build
+
+# Data sets are cached here; d2lshim downloads what is missing (and checks its
+# sha1).  Without network, copy the file from DATA_MIRROR if there is one.
+export D2LSHIM_DATA_DIR ?= $(CURDIR)/$(BUILD)/data
+DATA_MIRROR ?= ../shared/data
+AIRFOIL := $(D2LSHIM_DATA_DIR)/airfoil_self_noise.dat
+
+.PHONY: book test data notebooks bench clean env
+
+env: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+data: $(VENV)/.installed
+	@mkdir -p $(D2LSHIM_DATA_DIR)
+	@if [ ! -f $(AIRFOIL) ] && [ -f $(DATA_MIRROR)/airfoil_self_noise.dat ]; then \
+		cp $(DATA_MIRROR)/airfoil_self_noise.dat $(AIRFOIL).tmp && mv $(AIRFOIL).tmp $(AIRFOIL); \
+		echo "seeded $(AIRFOIL) from $(DATA_MIRROR)"; fi
+	$(PY) -c "from d2lshim import _data; print('data:', _data.download('airfoil'))"
+
+book: data
+	$(VENV)/bin/jupyter-book build . --builder html -n -W --keep-going
+
+test: data
+	$(PY) -m pytest
+
+notebooks: data
+	$(PY) _ext/framework_notebooks.py notebooks --out notebooks
+
+bench: data
+	$(PY) -m d2lshim.bench
+
+clean:
+	rm -rf $(BUILD)/html $(BUILD)/jupyter_execute $(BUILD)/.doctrees

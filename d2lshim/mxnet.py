@@ -129,7 +129,6 @@ def evaluate_loss(net, data_iter, loss):
 
 
 def sgd(params, states, hyperparams):
-    """Minibatch SGD step in the chapter's signature."""
     for p in params:
         p -= hyperparams['lr'] * p.grad  # 原地更新，p 仍保留其梯度缓冲区
 

@@ -88,7 +88,6 @@ def evaluate_loss(net, data_iter, loss):
 
 
 def sgd(params, grads, states, hyperparams):
-    """Minibatch SGD step in the chapter's (TensorFlow) signature."""
     for param, grad in zip(params, grads):
         param.assign_sub(hyperparams['lr'] * grad)
 

@@ -98,7 +98,6 @@ def evaluate_loss(net, data_iter, loss):
 
 
 def sgd(params, states, hyperparams):
-    """Minibatch SGD step in the chapter's signature; also clears the gradients."""
     with torch.no_grad():
         for p in params:
             p -= hyperparams['lr'] * p.grad

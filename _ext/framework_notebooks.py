@@ -127,7 +127,8 @@ def execute(nb_framework, cwd):
     try:
         client.execute()
     except CellExecutionError as error:
-        raise CellFailed(str(error)) from None
+        # the traceback comes with terminal colour codes; a build log wants none
+        raise CellFailed(re.sub(r"\x1b\[[0-9;]*m", "", str(error))) from None
     finally:
         for key, value in saved.items():
             if value is None:

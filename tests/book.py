@@ -1,0 +1,52 @@
+"""Where the built book and its executed notebooks are, for the tests."""
+
+import pathlib
+import re
+import sys
+
+import nbformat
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "_ext"))
+
+import framework_notebooks as fnb  # noqa: E402
+
+HTML = ROOT / "_build" / "html"
+CACHE = ROOT / "_build" / "framework_cache"
+CHAPTER = ROOT / "chapters" / "chapter_optimization" / "minibatch-sgd.md"
+CHAPTER_PAGE = "chapters/chapter_optimization/minibatch-sgd"
+CHAPTER_HTML = HTML / (CHAPTER_PAGE + ".html")
+SHIM_MODULE = {"mxnet": "mxnet", "pytorch": "torch", "tensorflow": "tensorflow"}
+
+
+def require_build():
+    if not CHAPTER_HTML.exists():
+        pytest.fail("the book is not built: run `make book` (or `make test`, which builds it) first")
+
+
+def executed_notebook(framework):
+    """The executed notebook of one framework, exactly as the last build produced it."""
+    require_build()
+    text = CHAPTER.read_text(encoding="utf-8")
+    nb = fnb.split(fnb.read_source(text), framework)
+    cached = fnb.ExecutionCache(CACHE).get(CHAPTER_PAGE, framework, fnb.cache_key(nb))
+    if cached is None:
+        pytest.fail(f"no executed {framework} notebook for the current source: run `make book`")
+    return cached
+
+
+def stdout_of(cell):
+    return "".join(o.get("text", "") for o in cell.outputs
+                   if o.output_type == "stream" and o.name == "stdout")
+
+
+def cell_running(nb, pattern):
+    """The one code cell whose source matches ``pattern``."""
+    found = [c for c in nb.cells if c.cell_type == "code" and re.search(pattern, c.source)]
+    assert len(found) == 1, f"{len(found)} cells match {pattern!r}"
+    return found[0]
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)

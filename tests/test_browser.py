@@ -1,0 +1,133 @@
+"""The built page in a real browser (headless Chromium from Debian's package).
+
+Without Chromium the tests skip with a reason; in CI (``CI`` set) they fail.
+"""
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+
+import pytest
+
+from book import CHAPTER_PAGE, HTML, require_build
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LABELS = ["MXNet", "PyTorch", "TensorFlow"]
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def site():
+    require_build()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(HTML))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run installs Debian's chromium")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page in a fresh context (empty localStorage) that records every problem."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type in ("error", "warning") and
+            page.problems.append(f"console {m.type}: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: page.problems.append(f"request failed: {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and
+            page.problems.append(f"HTTP {r.status}: {r.url}"))
+    yield page
+    context.close()
+
+
+def open_chapter(page, site):
+    page.goto(f"{site}/{CHAPTER_PAGE}.html", wait_until="load")
+    page.wait_for_function("document.querySelectorAll('mjx-container').length > 0")
+
+
+def selected_labels(page):
+    """For every tab set, the label of its checked tab."""
+    return page.evaluate("""() => [...document.querySelectorAll('.sd-tab-set')].map(set => {
+        const input = set.querySelector(':scope > input:checked');
+        return set.querySelector(`:scope > label[for="${input.id}"]`).textContent.trim();
+    })""")
+
+
+def test_every_tab_set_holds_the_three_frameworks(page, site):
+    open_chapter(page, site)
+    sets = page.evaluate("""() => [...document.querySelectorAll('.sd-tab-set')].map(set => ({
+        labels: [...set.querySelectorAll(':scope > label')].map(l => l.textContent.trim()),
+        filled: [...set.querySelectorAll(':scope > .sd-tab-content')]
+                    .map(c => c.querySelector('.cell, .cell_output') !== null)}))""")
+    assert len(sets) >= 10
+    for tab_set in sets:
+        assert tab_set["labels"] == LABELS
+        assert tab_set["filled"] == [True, True, True]
+    assert set(selected_labels(page)) == {"PyTorch"}      # the default
+    assert page.problems == []
+
+
+def test_choice_is_synced_and_survives_reload_and_navigation(page, site):
+    open_chapter(page, site)
+    page.locator(".sd-tab-set").nth(2).locator("label", has_text="TensorFlow").click()
+    assert set(selected_labels(page)) == {"TensorFlow"}
+    page.reload(wait_until="load")
+    assert set(selected_labels(page)) == {"TensorFlow"}
+    page.goto(f"{site}/index.html", wait_until="load")
+    open_chapter(page, site)
+    assert set(selected_labels(page)) == {"TensorFlow"}
+    assert page.problems == []
+
+
+def test_math_images_and_console(page, site):
+    open_chapter(page, site)
+    assert page.locator("mjx-container").count() >= 20
+    body = page.inner_text("main")
+    assert "\\mathbf" not in body and "$$" not in body       # no raw LaTeX left
+    # scroll through the page so that lazily loaded images load too
+    page.evaluate("""async () => {
+        for (let y = 0; y < document.body.scrollHeight; y += 600) {
+            window.scrollTo(0, y); await new Promise(r => setTimeout(r, 20)); } }""")
+    page.wait_for_function("[...document.images].every(img => img.complete)")
+    broken = page.evaluate("[...document.images].filter(i => !i.naturalWidth).map(i => i.src)")
+    assert broken == []
+    figures = page.evaluate("[...document.images].filter(i => i.src.includes('_images/')).length")
+    assert figures >= 18          # 6 training figures per framework
+    assert page.problems == []
+
+
+def test_per_framework_notebooks_download(page, site):
+    open_chapter(page, site)
+    links = page.evaluate("""() => [...document.querySelectorAll('.framework-downloads a')]
+                              .map(a => [a.textContent.trim(), a.href])""")
+    assert [label for label, _ in links] == LABELS
+    for (label, href), tag in zip(links, ("mxnet", "pytorch", "tensorflow")):
+        response = page.request.get(href)
+        assert response.status == 200
+        nb = json.loads(response.text())
+        tags = {t for c in nb["cells"] if c["cell_type"] == "code"
+                for t in c["metadata"].get("tags", [])}
+        assert tags == {tag}, label
+        assert any(o.get("output_type") == "display_data" for c in nb["cells"]
+                   if c["cell_type"] == "code" for o in c.get("outputs", []))

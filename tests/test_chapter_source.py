@@ -1,0 +1,52 @@
+"""The chapter source: the functions it defines are d2lshim's, to the letter."""
+
+import ast
+import importlib
+import inspect
+
+import pytest
+
+from book import CHAPTER, SHIM_MODULE, fnb
+
+SHARED_WITH_D2LSHIM = ("sgd", "get_data_ch11", "train_ch11", "train_concise_ch11")
+
+
+def page_definitions(framework):
+    nb = fnb.read_source(CHAPTER.read_text(encoding="utf-8"))
+    found = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or fnb.framework_of(cell) != framework:
+            continue
+        source = "\n".join(l for l in cell.source.splitlines() if not l.startswith("%"))
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef) and node.name in SHARED_WITH_D2LSHIM:
+                # whole lines: get_source_segment would drop a trailing comment
+                first = node.lineno - len(node.decorator_list)
+                found[node.name] = "\n".join(source.splitlines()[first - 1:node.end_lineno])
+    return found
+
+
+@pytest.mark.parametrize("framework", list(SHIM_MODULE))
+@pytest.mark.parametrize("name", SHARED_WITH_D2LSHIM)
+def test_page_and_d2lshim_define_the_same_function(framework, name):
+    shown = page_definitions(framework).get(name)
+    assert shown is not None, f"the {framework} cells of the page do not define {name}"
+    module = importlib.import_module(f"d2lshim.{SHIM_MODULE[framework]}")
+    library = inspect.getsource(getattr(module, name)).rstrip()
+    assert shown.rstrip() == library, (
+        f"{name} differs between the page ({framework}) and d2lshim.{SHIM_MODULE[framework]}")
+
+
+def test_every_framework_cell_run_has_all_three_frameworks():
+    nb = fnb.read_source(CHAPTER.read_text(encoding="utf-8"))
+    merged = fnb.merge(nb, {fw: fnb.split(nb, fw) for fw in fnb.TAGS})  # raises if one is missing
+    assert sum("{tab-set}" in c.source for c in merged.cells if c.cell_type == "markdown") >= 10
+
+
+def test_code_cell_lines_point_at_code_cells():
+    text = CHAPTER.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    nb = fnb.read_source(text)
+    starts = fnb.code_cell_lines(text)
+    assert len(starts) == sum(c.cell_type == "code" for c in nb.cells)
+    assert all(lines[n - 1].startswith("```{code-cell}") for n in starts)

@@ -54,7 +54,9 @@ def page(browser):
     page.on("console", lambda m: m.type in ("error", "warning") and
             page.problems.append(f"console {m.type}: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: page.problems.append(f"request failed: {r.url}"))
+    # a request cut short because the test navigated away is not a failure
+    page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "") and
+            page.problems.append(f"request failed ({r.failure}): {r.url}"))
     page.on("response", lambda r: r.status >= 400 and
             page.problems.append(f"HTTP {r.status}: {r.url}"))
     yield page

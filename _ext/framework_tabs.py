@@ -100,8 +100,23 @@ def read_page(text):
         raise ExtensionError(str(error)) from None
     EXECUTION_SECONDS[page] = time.perf_counter() - start
     merged = fnb.merge(nb, executed)
-    merged.cells.insert(1, _download_cell(_downloads(_APP, page, executed)))
+    _insert_after_title(merged, _download_cell(_downloads(_APP, page, executed)))
     return merged
+
+
+def _insert_after_title(nb, cell):
+    """Put ``cell`` right below the page title (splitting the first cell if needed)."""
+    first = nb.cells[0]
+    lines = first.source.splitlines() if first.cell_type == "markdown" else []
+    title = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
+    if title is None:
+        nb.cells.insert(0, cell)
+        return
+    first.source = "\n".join(lines[:title + 1])
+    rest = "\n".join(lines[title + 1:]).strip()
+    nb.cells[1:1] = [cell] + ([nbformat.v4.new_markdown_cell(rest)] if rest else [])
+    for i, c in enumerate(nb.cells):
+        c["id"] = f"merged-{i}"
 
 
 def fill_slots(app, doctree):

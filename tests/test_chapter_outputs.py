@@ -77,7 +77,18 @@ def test_concise_run(nb):
 
 def test_seconds_per_epoch_shrink_with_batch_size(nb):
     seconds = {EXPERIMENTS[p]: training_result(nb, p)[2] for p in EXPERIMENTS}
-    assert seconds[1] > seconds[10] > seconds[100], seconds
+    assert seconds[1] > seconds[10] > seconds[100] > seconds[1500], seconds
+
+
+def test_time_to_reach_the_loss_agrees_with_the_text(nb):
+    """The text: SGD needs far more time than all the others to reach 0.25."""
+    printed = stdout_of(cell_running(nb, r"def time_to_reach"))
+    reached = {name.strip(): float(value) for name, value in
+               re.findall(r"^\s*(.+?)：([0-9.]+|inf) 秒$", printed, re.M)}
+    assert set(reached) == {"gd", "sgd", "batch size=100", "batch size=10"}, printed
+    assert all(value < float("inf") for value in reached.values()), printed
+    assert reached["sgd"] > reached["batch size=10"], printed
+    assert reached["sgd"] > max(reached["gd"], reached["batch size=100"]), printed
 
 
 def test_comparison_plot_present(nb):

@@ -56,6 +56,18 @@ class CellFailed(RuntimeError):
     """A cell raised: the message names the page, its line and the framework."""
 
 
+#: nbgrader's markers: kept in the source (for ``make assignments``), hidden
+#: from readers of the book and of the downloadable notebooks.
+GRADER_MARKER = re.compile(r"^\s*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*$")
+
+#: Tag of the cells that hold autograder tests: executed, never shown.
+AUTOGRADER = "autograder"
+
+
+def without_grader_markers(source):
+    return "\n".join(l for l in source.splitlines() if not GRADER_MARKER.match(l))
+
+
 def framework_of(cell):
     """The framework tag of a code cell, or ``None`` for a shared cell."""
     tags = [t for t in cell.get("metadata", {}).get("tags", []) if t in TAGS]
@@ -234,7 +246,8 @@ def _tab_set(slot_prefix):
 
 def _slot_cell(source, slot, framework, outputs, remove_input=False):
     tags = [framework] + (["remove-input"] if remove_input else [])
-    cell = nbformat.v4.new_code_cell(source, metadata={"tags": tags, "framework_slot": slot})
+    cell = nbformat.v4.new_code_cell(without_grader_markers(source),
+                                     metadata={"tags": tags, "framework_slot": slot})
     cell.outputs = outputs
     return cell
 
@@ -259,6 +272,9 @@ def merge(nb, executed):
         if framework_of(cell) is None:
             per_framework = {fw: outputs[fw][index] for fw in TAGS}
             shared = copy.deepcopy(cell)
+            shared.source = without_grader_markers(shared.source)
+            if AUTOGRADER in shared.metadata.get("tags", []):
+                shared.metadata["tags"].append("remove-cell")
             if len({_comparable(o) for o in per_framework.values()}) == 1:
                 shared.outputs = per_framework[DEFAULT_FRAMEWORK]
                 cells.append(shared)
@@ -303,9 +319,12 @@ def merge(nb, executed):
 def runnable_notebook(nb_framework):
     """A clean notebook for readers: no bookkeeping metadata, tidy ids."""
     nb = copy.deepcopy(nb_framework)
+    nb.cells = [c for c in nb.cells if AUTOGRADER not in c.metadata.get("tags", [])]
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i}"
         cell.metadata.pop("source_index", None)
+        if cell.cell_type == "code":
+            cell.source = without_grader_markers(cell.source)
     nb.metadata.pop("framework", None)
     return nb
 

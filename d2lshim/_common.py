@@ -10,12 +10,12 @@ from ._data import (DATA_DIR_ENV, DATA_HUB, DATA_URL, ChecksumError,  # noqa: F4
                     remember_whole_dataset, sha1sum)
 from ._plotting import Animator, plot, plt, set_axes, set_figsize  # noqa: F401
 from ._timer import Timer  # noqa: F401
-from ._training import RECORD_EVERY, TrainMonitor, seed_python_and_numpy  # noqa: F401
+from ._training import RECORD_EVERY, TrainMonitor, quiet, seed_python_and_numpy  # noqa: F401
 
 __all__ = [
     "DATA_DIR_ENV", "DATA_HUB", "DATA_URL", "ChecksumError", "DownloadError",
     "check_batch_size", "check_same_length", "default_cache_dir", "download",
     "lookup_whole_dataset", "remember_whole_dataset", "sha1sum",
     "Animator", "plot", "plt", "set_axes", "set_figsize", "Timer",
-    "RECORD_EVERY", "TrainMonitor", "seed_python_and_numpy",
+    "RECORD_EVERY", "TrainMonitor", "quiet", "seed_python_and_numpy",
 ]

@@ -1,5 +1,7 @@
 """Framework-independent bookkeeping of the chapter's training loops."""
 
+import contextlib
+import io
 import math
 import random
 
@@ -13,6 +15,24 @@ RECORD_EVERY = 200
 
 #: Redraw the live loss curve at most this often (seconds): drawing is slow.
 REDRAW_EVERY = 0.5
+
+
+_QUIET = False
+
+
+@contextlib.contextmanager
+def quiet():
+    """Inside this ``with`` block training functions neither plot nor print.
+
+    For experiments that run many trainings and then show one summary.
+    """
+    global _QUIET
+    saved, _QUIET = _QUIET, True
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        _QUIET = saved
 
 
 def seed_python_and_numpy(seed):
@@ -51,6 +71,8 @@ class TrainMonitor:
         self.animator = Animator(xlabel="epoch", ylabel="loss",
                                  xlim=[0, num_epochs], ylim=list(ylim),
                                  min_interval=REDRAW_EVERY)
+        if _QUIET:
+            self.animator._live = False   # record the points, draw nothing
         self.batch_size = None
         self.seen = 0               # examples processed so far
         self.since_record = 0       # examples since the last recorded loss

@@ -101,6 +101,11 @@ def whole_dataset(data_iter):
     return (np.concatenate([X for X, _ in batches]), np.concatenate([y for _, y in batches]))
 
 
+def numpy(x):
+    """A tensor as a NumPy array (d2l's ``d2l.numpy``)."""
+    return x.asnumpy()
+
+
 def linreg(X, w, b):
     """The linear regression model ``Xw + b``."""
     return np.dot(X, w) + b

@@ -57,6 +57,11 @@ def whole_dataset(data_iter):
     return (tf.concat([X for X, _ in batches], 0), tf.concat([y for _, y in batches], 0))
 
 
+def numpy(x):
+    """A tensor as a NumPy array (d2l's ``d2l.numpy``)."""
+    return x.numpy()
+
+
 def linreg(X, w, b):
     """The linear regression model ``Xw + b``."""
     return tf.matmul(X, w) + b

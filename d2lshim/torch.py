@@ -69,6 +69,11 @@ def whole_dataset(data_iter):
     return (torch.cat([X for X, _ in batches]), torch.cat([y for _, y in batches]))
 
 
+def numpy(x):
+    """A tensor as a NumPy array (d2l's ``d2l.numpy``)."""
+    return x.detach().cpu().numpy()
+
+
 def linreg(X, w, b):
     """The linear regression model ``Xw + b``."""
     return torch.matmul(X, w) + b

@@ -92,7 +92,7 @@ def test_time_to_reach_the_loss_agrees_with_the_text(nb):
 
 
 def test_comparison_plot_present(nb):
-    assert has_figure(cell_running(nb, r"d2l\.plot\("))
+    assert has_figure(cell_running(nb, r"legend=\['gd', 'sgd', 'batch size=100'"))
 
 
 def test_hessian_eigenvalue_matches_the_text(nb):
@@ -109,3 +109,57 @@ def test_no_errors_and_no_stderr(nb):
             assert output.output_type != "error", cell.source
             assert not (output.output_type == "stream" and output.name == "stderr"), \
                 f"stderr in cell:\n{cell.source}\n---\n{output.text}"
+
+
+# --- the worked solutions of the exercises: their conclusions, checked --------
+
+def printed_by(nb, pattern):
+    return stdout_of(cell_running(nb, pattern))
+
+
+def test_exercise_batch_size_and_learning_rate(nb):
+    rows = re.findall(r"^\s*(\d+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)$",
+                      printed_by(nb, r"batch_sizes, lrs = "), re.M)
+    grid = {(int(b), float(lr)): (float(loss), float(sec)) for b, lr, loss, sec in rows}
+    assert len(grid) == 9
+    for lr in (0.01, 0.05, 0.2):
+        assert grid[5, lr][1] > grid[50, lr][1] > grid[500, lr][1], grid
+    assert grid[500, 0.01][0] > 0.45
+    assert grid[500, 0.01][0] > grid[500, 0.05][0] > grid[500, 0.2][0] > 0.25
+    assert grid[5, 0.01][0] < 0.25 < grid[5, 0.2][0]
+
+
+def test_exercise_learning_rate_decay(nb):
+    printed = printed_by(nb, r"decay_times, decay_losses, rates = ")
+    assert "各轮学习率： 0.05, 0.005, 0.0005" in printed
+    (decay_loss, decay_wobble), (constant_loss, constant_wobble) = [
+        (float(a), float(b)) for a, b in
+        re.findall(r"最终损失 ([0-9.]+)，后两轮的平均波动 ([0-9.]+)", printed)]
+    assert decay_wobble * 5 < constant_wobble, printed       # "about ten times smaller"
+    assert decay_loss <= constant_loss + 0.002, printed      # "not worse"
+
+
+def test_exercise_sampling_with_replacement(nb):
+    printed = printed_by(nb, r"finals = ")
+    (without, _), (with_, _) = [(float(m), float(s)) for m, s in
+                                re.findall(r"最终损失 ([0-9.]+) ± ([0-9.]+)", printed)]
+    assert 0.243 <= min(without, with_) and max(without, with_) <= 0.2475, printed
+    assert abs(without - with_) < 0.005, printed
+
+
+def test_exercise_duplicated_data(nb):
+    printed = printed_by(nb, r"gap = ")
+    gap = float(re.search(r"最大差 ([0-9.e+-]+)", printed).group(1))
+    assert gap < 1e-4, printed                                   # GD: the same updates
+    sgd = [float(x) for x in re.search(r"sgd：原数据 2 轮后损失 ([0-9.]+)，复制数据 1 轮后损失 ([0-9.]+)",
+                                       printed).groups()]
+    assert all(LOSS_RANGE[0] <= x <= LOSS_RANGE[1] for x in sgd), printed
+    mini = [float(x) for x in re.findall(r"损失 ([0-9.]+) ±", printed)]
+    assert len(mini) == 2 and abs(mini[0] - mini[1]) < 0.005, printed
+
+
+def test_autograder_tests_pass_against_the_solutions(nb):
+    """The hidden and visible autograder tests ran in the build: no error, no output."""
+    checks = [c for c in nb.cells if c.cell_type == "code" and "autograder" in c.metadata.get("tags", [])]
+    assert len(checks) == 3
+    assert all(c.outputs == [] for c in checks)

@@ -14,7 +14,7 @@ export D2LSHIM_DATA_DIR ?= $(CURDIR)/$(BUILD)/data
 DATA_MIRROR ?= ../shared/data
 AIRFOIL := $(D2LSHIM_DATA_DIR)/airfoil_self_noise.dat
 
-.PHONY: book test data notebooks bench clean env
+.PHONY: book test data notebooks assignments bench clean env
 
 env: $(VENV)/.installed
 
@@ -48,3 +48,6 @@ bench: data
 
 clean:
 	rm -rf $(BUILD)/html $(BUILD)/jupyter_execute $(BUILD)/.doctrees
+
+assignments: data
+	$(PY) _ext/assignments.py --out assignments

@@ -34,6 +34,8 @@ import tempfile
 import jupytext
 import nbformat
 
+from myst_to_markdown import convert_notebook
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 #: (tag, label) of each framework, in tab order.
@@ -317,7 +319,7 @@ def merge(nb, executed):
 
 
 def runnable_notebook(nb_framework):
-    """A clean notebook for readers: no bookkeeping metadata, tidy ids."""
+    """A clean notebook for readers: plain Markdown, no tests, no bookkeeping."""
     nb = copy.deepcopy(nb_framework)
     nb.cells = [c for c in nb.cells if AUTOGRADER not in c.metadata.get("tags", [])]
     for i, cell in enumerate(nb.cells):
@@ -326,7 +328,7 @@ def runnable_notebook(nb_framework):
         if cell.cell_type == "code":
             cell.source = without_grader_markers(cell.source)
     nb.metadata.pop("framework", None)
-    return nb
+    return convert_notebook(nb)
 
 
 def chapter_sources(root=ROOT):

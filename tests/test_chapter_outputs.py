@@ -77,7 +77,8 @@ def test_concise_run(nb):
 
 def test_seconds_per_epoch_shrink_with_batch_size(nb):
     seconds = {EXPERIMENTS[p]: training_result(nb, p)[2] for p in EXPERIMENTS}
-    assert seconds[1] > seconds[10] > seconds[100] > seconds[1500], seconds
+    assert seconds[1] > seconds[10] > seconds[100], seconds
+    assert seconds[100] < seconds[1] / 10, seconds       # "far less than SGD"
 
 
 def test_time_to_reach_the_loss_agrees_with_the_text(nb):

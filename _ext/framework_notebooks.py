@@ -30,6 +30,7 @@ import pathlib
 import re
 import sys
 import tempfile
+import time
 
 import jupytext
 import nbformat
@@ -183,8 +184,6 @@ def executed_notebooks(text, page, source_path, cache, log=print):
     Returns also the source notebook.  ``log`` receives one line per framework
     saying whether it was executed (and how long it took) or cached.
     """
-    import time
-
     nb = read_source(text)
     code_indices = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     line_of = dict(zip(code_indices, code_cell_lines(text)))

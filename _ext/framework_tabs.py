@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import pathlib
-import time
 
 import nbformat
 from docutils import nodes
@@ -30,10 +29,6 @@ import framework_notebooks as fnb
 logger = logging.getLogger(__name__)
 
 _APP = None  # MyST-NB calls the reader with the text only; the page comes from here
-
-#: Seconds spent executing each framework in this build (read by the tests
-#: from the build log, and printed at the end of the build).
-EXECUTION_SECONDS = {}
 
 
 class framework_slot(nodes.Element):  # noqa: N801 (docutils naming)
@@ -93,12 +88,10 @@ def read_page(text):
     def log(message):
         logger.info(f"[framework-tabs] {message}")
 
-    start = time.perf_counter()
     try:
         nb, executed = fnb.executed_notebooks(text, page, env.doc2path(page), _cache(_APP), log)
     except fnb.CellFailed as error:
         raise ExtensionError(str(error)) from None
-    EXECUTION_SECONDS[page] = time.perf_counter() - start
     merged = fnb.merge(nb, executed)
     _insert_after_title(merged, _download_cell(_downloads(_APP, page, executed)))
     return merged

@@ -16,7 +16,7 @@ from mxnet import autograd, gluon, init, np, npx  # noqa: E402
 from mxnet.gluon import nn  # noqa: E402
 
 from ._common import *  # noqa: F401,F403,E402
-from ._common import (TrainMonitor, check_batch_size, check_same_length,  # noqa: E402
+from ._common import (check_batch_size, check_same_length,  # noqa: E402
                       lookup_whole_dataset, remember_whole_dataset,
                       seed_python_and_numpy)
 

@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from ._common import *  # noqa: F401,F403,E402
-from ._common import (TrainMonitor, check_batch_size, check_same_length,  # noqa: E402
+from ._common import (check_batch_size, check_same_length,  # noqa: E402
                       lookup_whole_dataset, remember_whole_dataset,
                       seed_python_and_numpy)
 

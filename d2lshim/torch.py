@@ -8,7 +8,7 @@ from torch import nn
 from torch.utils import data
 
 from ._common import *  # noqa: F401,F403
-from ._common import (TrainMonitor, check_batch_size, check_same_length,
+from ._common import (check_batch_size, check_same_length,
                       lookup_whole_dataset, remember_whole_dataset,
                       seed_python_and_numpy)
 

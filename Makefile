@@ -6,6 +6,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# Tools run other tools by name (nbgrader runs alembic): the environment's
+# bin directory comes first on PATH, as if it were activated.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 BUILD := _build
 
 # Data sets are cached here; d2lshim downloads what is missing (and checks its

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import pathlib
 import re
 import shutil
@@ -59,6 +60,18 @@ c.ClearSolutions.text_stub = "在这里写下你的回答。"
 # The chapter's timing experiments and trainings take a while per cell.
 c.ExecutePreprocessor.timeout = 600
 '''
+
+
+def nbgrader_command(*args):
+    """An nbgrader command line and its environment.
+
+    nbgrader runs ``alembic`` (its database migrations) by name, so the
+    environment's ``bin`` directory must be on PATH even when the virtual
+    environment is not activated (as under ``make``).
+    """
+    bin_dir = pathlib.Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    return [str(bin_dir / "nbgrader"), *args, "--log-level=WARN"], env
 
 
 def assignment_name(framework):
@@ -142,21 +155,20 @@ def instructor_notebook(nb_framework):
     return nb
 
 
-def write_course(out, frameworks=fnb.TAGS, nbgrader=None):
+def write_course(out, frameworks=fnb.TAGS):
     """Write the course directory and let nbgrader generate the student versions."""
     out = pathlib.Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     (out / "nbgrader_config.py").write_text(NBGRADER_CONFIG, encoding="utf-8")
     nb = fnb.read_source(CHAPTER.read_text(encoding="utf-8"))
-    nbgrader = nbgrader or str(pathlib.Path(sys.executable).with_name("nbgrader"))
     for framework in frameworks:
         name = assignment_name(framework)
         source = out / "source" / name / f"{name}.ipynb"
         source.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(instructor_notebook(fnb.split(nb, framework)), source)
         shutil.rmtree(out / "release" / name, ignore_errors=True)
-        subprocess.run([nbgrader, "generate_assignment", name, "--force", "--log-level=WARN"],
-                       cwd=out, check=True)
+        command, env = nbgrader_command("generate_assignment", name, "--force")
+        subprocess.run(command, cwd=out, env=env, check=True)
         print(f"{name}: instructor {source.relative_to(out)}, "
               f"student release/{name}/{name}.ipynb")
     return out

@@ -147,3 +147,12 @@ def lookup_whole_dataset(data_iter):
         return _WHOLE_DATASETS.get(data_iter)
     except TypeError:  # not weak-referenceable: not one of ours
         return None
+
+
+def whole_dataset_from(data_iter, concat):
+    """The arrays ``load_array`` remembered, else one pass joined with ``concat``."""
+    known = lookup_whole_dataset(data_iter)
+    if known is not None:
+        return known
+    batches = list(data_iter)
+    return concat([X for X, _ in batches]), concat([y for _, y in batches])

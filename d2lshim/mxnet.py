@@ -17,7 +17,7 @@ from mxnet.gluon import nn  # noqa: E402
 
 from ._common import *  # noqa: F401,F403,E402
 from ._common import (check_batch_size, check_same_length,  # noqa: E402
-                      lookup_whole_dataset, remember_whole_dataset,
+                      remember_whole_dataset, whole_dataset_from,
                       seed_python_and_numpy)
 
 npx.set_np()
@@ -94,11 +94,7 @@ def load_array(data_arrays, batch_size, is_train=True):
 
 def whole_dataset(data_iter):
     """All examples behind ``data_iter`` as one ``(features, labels)`` pair."""
-    known = lookup_whole_dataset(data_iter)
-    if known is not None:
-        return known
-    batches = list(data_iter)
-    return (np.concatenate([X for X, _ in batches]), np.concatenate([y for _, y in batches]))
+    return whole_dataset_from(data_iter, np.concatenate)
 
 
 def numpy(x):

@@ -16,7 +16,7 @@ import tensorflow as tf  # noqa: E402
 
 from ._common import *  # noqa: F401,F403,E402
 from ._common import (check_batch_size, check_same_length,  # noqa: E402
-                      lookup_whole_dataset, remember_whole_dataset,
+                      remember_whole_dataset, whole_dataset_from,
                       seed_python_and_numpy)
 
 # The functions below are printed in the chapter exactly as written here, and
@@ -50,11 +50,7 @@ def load_array(data_arrays, batch_size, is_train=True):
 
 def whole_dataset(data_iter):
     """All examples behind ``data_iter`` as one ``(features, labels)`` pair."""
-    known = lookup_whole_dataset(data_iter)
-    if known is not None:
-        return known
-    batches = list(data_iter)
-    return (tf.concat([X for X, _ in batches], 0), tf.concat([y for _, y in batches], 0))
+    return whole_dataset_from(data_iter, lambda parts: tf.concat(parts, 0))
 
 
 def numpy(x):

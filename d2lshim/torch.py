@@ -9,7 +9,7 @@ from torch.utils import data
 
 from ._common import *  # noqa: F401,F403
 from ._common import (check_batch_size, check_same_length,
-                      lookup_whole_dataset, remember_whole_dataset,
+                      remember_whole_dataset, whole_dataset_from,
                       seed_python_and_numpy)
 
 # The functions below are printed in the chapter exactly as written here, and
@@ -62,11 +62,7 @@ def load_array(data_arrays, batch_size, is_train=True):
 
 def whole_dataset(data_iter):
     """All examples behind ``data_iter`` as one ``(features, labels)`` pair."""
-    known = lookup_whole_dataset(data_iter)
-    if known is not None:
-        return known
-    batches = list(data_iter)
-    return (torch.cat([X for X, _ in batches]), torch.cat([y for _, y in batches]))
+    return whole_dataset_from(data_iter, torch.cat)
 
 
 def numpy(x):

@@ -7,7 +7,6 @@ student version none, and the student version must run cleanly up to its
 first stub.
 """
 
-import pathlib
 import shutil
 import subprocess
 import sys
@@ -17,7 +16,6 @@ import pytest
 
 from book import ROOT, fnb
 
-NBGRADER = str(pathlib.Path(sys.executable).with_name("nbgrader"))
 sys.path.insert(0, str(ROOT / "_ext"))
 import assignments  # noqa: E402
 
@@ -36,8 +34,8 @@ def course(tmp_path_factory):
             target = out / "submitted" / student / name
             target.mkdir(parents=True)
             shutil.copy(out / version / name / f"{name}.ipynb", target)
-        graded = subprocess.run([NBGRADER, "autograde", name, "--force", "--log-level=WARN"],
-                                cwd=out, capture_output=True, text=True)
+        command, env = assignments.nbgrader_command("autograde", name, "--force")
+        graded = subprocess.run(command, cwd=out, env=env, capture_output=True, text=True)
         assert graded.returncode == 0, graded.stderr[-3000:]
     return out
 

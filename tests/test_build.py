@@ -30,3 +30,16 @@ def test_make_notebooks_writes_one_runnable_notebook_per_framework(tmp_path):
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == [f"minibatch-sgd-{fw}.ipynb" for fw in ("mxnet", "pytorch", "tensorflow")]
     assert "executed" not in result.stdout     # taken from the build's cache
+
+
+def test_launch_and_repository_buttons_come_from_the_config():
+    """One place sets the repository: _config.yml; the page's buttons follow it."""
+    import yaml
+    from book import CHAPTER_HTML
+    require_build()
+    url = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
+    org_repo = url.rstrip("/").split("github.com/")[1]
+    html = CHAPTER_HTML.read_text(encoding="utf-8")
+    assert f'href="{url}"' in html
+    assert (f"https://mybinder.org/v2/gh/{org_repo}/main?urlpath=lab/tree/"
+            "chapters/chapter_optimization/minibatch-sgd.md") in html

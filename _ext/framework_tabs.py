@@ -82,7 +82,9 @@ def read_page(text):
         return nb
     env = _APP.env
     page = env.docname
-    for path in fnb.KEY_FILES:       # a change of d2lshim re-reads (and re-executes) the page
+    # A change of d2lshim re-reads (and re-executes) the page; a change of this
+    # extension re-reads it (the execution cache makes that cheap).
+    for path in [*fnb.KEY_FILES, *pathlib.Path(__file__).parent.glob("*.py")]:
         env.note_dependency(str(path))
 
     def log(message):
@@ -93,7 +95,11 @@ def read_page(text):
     except fnb.CellFailed as error:
         raise ExtensionError(str(error)) from None
     merged = fnb.merge(nb, executed)
-    _insert_after_title(merged, _download_cell(_downloads(_APP, page, executed)))
+    links = _downloads(_APP, page, executed)
+    _insert_after_title(merged, _download_cell(links))
+    if not hasattr(env, "framework_downloads"):
+        env.framework_downloads = {}
+    env.framework_downloads[page] = links
     return merged
 
 
@@ -133,6 +139,27 @@ def fill_slots(app, doctree):
         logger.warning(f"framework cells {key!r} have no tab to go into")
 
 
+def purge_downloads(app, env, docname):
+    getattr(env, "framework_downloads", {}).pop(docname, None)
+
+
+def default_ipynb_download(app, exception):
+    """Make the theme's ".ipynb" download the default framework's notebook.
+
+    sphinx-book-theme offers ``_sources/<page>.ipynb``, a copy of the notebook
+    MyST-NB rendered: for a framework page that is the merged notebook (all
+    three frameworks, tab markup), which runs nowhere.  Replace it by the
+    runnable notebook of the default framework; the page links all three.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    for page, links in getattr(app.env, "framework_downloads", {}).items():
+        source = pathlib.Path(app.srcdir, links[fnb.DEFAULT_FRAMEWORK].lstrip("/"))
+        target = pathlib.Path(app.outdir, "_sources", page + ".ipynb")
+        if target.parent.exists():
+            target.write_bytes(source.read_bytes())
+
+
 def builder_inited(app):
     global _APP
     _APP = app
@@ -143,5 +170,7 @@ def setup(app):
     app.add_directive("framework-slot", FrameworkSlot)
     app.connect("builder-inited", builder_inited)
     app.connect("doctree-read", fill_slots)
+    app.connect("env-purge-doc", purge_downloads)
+    app.connect("build-finished", default_ipynb_download)
     return {"version": "1.0", "parallel_read_safe": False, "parallel_write_safe": True}
 

@@ -43,3 +43,13 @@ def test_launch_and_repository_buttons_come_from_the_config():
     assert f'href="{url}"' in html
     assert (f"https://mybinder.org/v2/gh/{org_repo}/main?urlpath=lab/tree/"
             "chapters/chapter_optimization/minibatch-sgd.md") in html
+
+
+def test_theme_ipynb_download_is_the_default_framework_notebook():
+    import json
+    from book import CHAPTER_PAGE, HTML
+    require_build()
+    nb = json.loads((HTML / "_sources" / f"{CHAPTER_PAGE}.ipynb").read_text(encoding="utf-8"))
+    tags = {t for c in nb["cells"] if c["cell_type"] == "code" for t in c["metadata"].get("tags", [])}
+    assert tags == {"pytorch"}
+    assert not any("framework_slot" in c["metadata"] for c in nb["cells"])

@@ -149,10 +149,7 @@ def instructor_notebook(nb_framework):
     nb = copy.deepcopy(nb_framework)
     nb.cells = cells
     nb.metadata.pop("framework", None)
-    convert_notebook(nb)
-    for index, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{index}"
-    return nb
+    return fnb.renumber_cells(convert_notebook(nb))
 
 
 def write_course(out, frameworks=fnb.TAGS):

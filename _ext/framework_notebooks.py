@@ -54,6 +54,9 @@ KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0",
 
 CELL_TIMEOUT = 600  # seconds
 
+#: Every notebook this module writes runs in the environment's own kernel.
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+
 
 class CellFailed(RuntimeError):
     """A cell raised: the message names the page, its line and the framework."""
@@ -83,12 +86,16 @@ def is_framework_notebook(nb):
     return any(c.cell_type == "code" and framework_of(c) for c in nb.cells)
 
 
+def renumber_cells(nb, prefix="cell"):
+    """Give the cells stable, unique ids (copied cells keep theirs otherwise)."""
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"{prefix}-{index}"
+    return nb
+
+
 def read_source(text):
     """A jupytext MyST-Markdown text as a notebook, with stable cell ids."""
-    nb = jupytext.reads(text, fmt="md:myst")
-    for index, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{index}"
-    return nb
+    return renumber_cells(jupytext.reads(text, fmt="md:myst"))
 
 
 def code_cell_lines(text):
@@ -111,8 +118,7 @@ def split(nb, framework):
         if cell.cell_type == "code":
             cell.metadata["source_index"] = index
         out.cells.append(cell)
-    out.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                  "language": "python"}
+    out.metadata["kernelspec"] = dict(KERNELSPEC)
     out.metadata.pop("jupytext", None)
     out.metadata["framework"] = framework
     return out
@@ -308,10 +314,8 @@ def merge(nb, executed):
                                             outputs[fw][i]))
     merged = copy.deepcopy(nb)
     merged.cells = cells
-    for i, cell in enumerate(merged.cells):
-        cell["id"] = f"merged-{i}"
-    merged.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}
+    renumber_cells(merged, "merged")
+    merged.metadata["kernelspec"] = dict(KERNELSPEC)
     # The outputs are already there: MyST-NB must not execute anything.
     merged.metadata.setdefault("mystnb", {})["execution_mode"] = "off"
     return merged
@@ -321,8 +325,8 @@ def runnable_notebook(nb_framework):
     """A clean notebook for readers: plain Markdown, no tests, no bookkeeping."""
     nb = copy.deepcopy(nb_framework)
     nb.cells = [c for c in nb.cells if AUTOGRADER not in c.metadata.get("tags", [])]
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i}"
+    renumber_cells(nb)
+    for cell in nb.cells:
         cell.metadata.pop("source_index", None)
         if cell.cell_type == "code":
             cell.source = without_grader_markers(cell.source)

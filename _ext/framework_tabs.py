@@ -114,8 +114,7 @@ def _insert_after_title(nb, cell):
     first.source = "\n".join(lines[:title + 1])
     rest = "\n".join(lines[title + 1:]).strip()
     nb.cells[1:1] = [cell] + ([nbformat.v4.new_markdown_cell(rest)] if rest else [])
-    for i, c in enumerate(nb.cells):
-        c["id"] = f"merged-{i}"
+    fnb.renumber_cells(nb, "merged")
 
 
 def fill_slots(app, doctree):

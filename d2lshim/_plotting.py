@@ -97,12 +97,13 @@ class Animator:
 
     Drawing a figure takes tens of milliseconds.  With ``min_interval`` > 0
     the figure is redrawn at most that often (seconds); call ``flush()``
-    after the last ``add`` to show the final state.
+    after the last ``add`` to show the final state.  ``live=False`` never
+    shows anything (``None``: show only inside a Jupyter kernel).
     """
 
     def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None,
                  ylim=None, xscale="linear", yscale="linear", fmts=DEFAULT_FMTS,
-                 nrows=1, ncols=1, figsize=DEFAULT_FIGSIZE, min_interval=0.0):
+                 nrows=1, ncols=1, figsize=DEFAULT_FIGSIZE, min_interval=0.0, live=None):
         from matplotlib.figure import Figure
 
         # A Figure that pyplot does not track: it is never shown twice by
@@ -114,7 +115,7 @@ class Animator:
         self.fmts = fmts
         self.X, self.Y = None, None
         self._handle = None
-        self._live = _in_jupyter_kernel()
+        self._live = _in_jupyter_kernel() if live is None else live
         self.min_interval = min_interval
         self._shown_at = None      # perf_counter() of the last redraw
         self._pending = False      # points added since the last redraw

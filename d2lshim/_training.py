@@ -70,9 +70,8 @@ class TrainMonitor:
         self.sync = sync
         self.animator = Animator(xlabel="epoch", ylabel="loss",
                                  xlim=[0, num_epochs], ylim=list(ylim),
-                                 min_interval=REDRAW_EVERY)
-        if _QUIET:
-            self.animator._live = False   # record the points, draw nothing
+                                 min_interval=REDRAW_EVERY,
+                                 live=False if _QUIET else None)
         self.batch_size = None
         self.seen = 0               # examples processed so far
         self.since_record = 0       # examples since the last recorded loss

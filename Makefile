@@ -17,7 +17,7 @@ export D2LSHIM_DATA_DIR ?= $(CURDIR)/$(BUILD)/data
 DATA_MIRROR ?= ../shared/data
 AIRFOIL := $(D2LSHIM_DATA_DIR)/airfoil_self_noise.dat
 
-.PHONY: book test data notebooks assignments bench clean env
+.PHONY: book test data notebooks assignments bench clean clean-cache env
 
 env: $(VENV)/.installed
 
@@ -35,8 +35,9 @@ data: $(VENV)/.installed
 		echo "seeded $(AIRFOIL) from $(DATA_MIRROR)"; fi
 	$(PY) -c "from d2lshim import _data; print('data:', _data.download('airfoil'))"
 
+# tools/build_book.py is `jupyter-book build` without a 2-second import.
 book: data
-	$(VENV)/bin/jupyter-book build . --builder html -n -W --keep-going
+	$(PY) tools/build_book.py . --builder html -n -W --keep-going
 
 # The tests check what the build executed, so they build first (a no-op when
 # nothing changed).
@@ -44,13 +45,19 @@ test: book
 	$(PY) -m pytest
 
 notebooks: data
-	$(PY) _ext/framework_notebooks.py notebooks --out notebooks
+	$(PY) tools/notebooks.py --out notebooks
 
 bench: data
 	$(PY) -m d2lshim.bench
 
+# The execution cache (_build/framework_cache) survives `make clean`: it is
+# keyed by code and environment and is never stale.  `make clean-cache`
+# drops it, so that the next build executes every framework again.
 clean:
-	rm -rf $(BUILD)/html $(BUILD)/jupyter_execute $(BUILD)/.doctrees
+	rm -rf $(BUILD)/html $(BUILD)/jupyter_execute $(BUILD)/.doctrees $(BUILD)/notebooks
+
+clean-cache:
+	rm -rf $(BUILD)/framework_cache
 
 assignments: data
-	$(PY) _ext/assignments.py --out assignments
+	$(PY) tools/assignments.py --out assignments

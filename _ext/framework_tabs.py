@@ -1,30 +1,39 @@
-"""Sphinx side of the three-framework chapters.
+"""Sphinx side of the framework pages: reads them through the pipeline, shows tabs.
 
 Registered in ``_config.yml`` (``sphinx.local_extensions``) together with
 ``nb_custom_formats = {".md": ["framework_tabs.read_page", {}, false]}``, so
 that MyST-NB reads every ``.md`` page through :func:`read_page`:
 
 * a plain page, or a notebook without framework cells, is read as it is;
-* a chapter with framework cells is executed per framework (or taken from the
-  execution cache, see ``framework_notebooks.py``) and merged into one
-  notebook whose framework cells sit in ``tab-set``\\ s;
+* a page with framework cells gets every framework's executed notebook from
+  ``pipeline.outputs`` (executed, or its outputs from the cache) and is
+  merged into one notebook whose framework cells sit in ``tab-set``\\ s;
 
 and then, once MyST-NB has turned the notebook into docutils nodes, moves each
 framework's cells into its tab (the ``framework-slot`` placeholders).
+
+The frameworks are the config value ``frameworks`` (``sphinx.config`` in
+``_config.yml``, see ``pipeline/frameworks.py``).
 """
 
 from __future__ import annotations
 
 import os
 import pathlib
+import sys
 
 import nbformat
 from docutils import nodes
-from sphinx.errors import ExtensionError
+from sphinx.errors import ConfigError, ExtensionError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-import framework_notebooks as fnb
+# The pipeline is a package of the repository, beside this folder.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+
+from pipeline import errors, export, frameworks as frameworks_module, outputs, source  # noqa: E402
+from pipeline.cache import OutputCache, module_files, write_atomically  # noqa: E402
+from pipeline.merge import merge  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -43,30 +52,42 @@ class FrameworkSlot(SphinxDirective):
         return [framework_slot(key=self.arguments[0])]
 
 
-def _cache(app):
-    return fnb.ExecutionCache(pathlib.Path(app.doctreedir).parent / "framework_cache")
+def build_dir(app):
+    """``_build``: the parent of the doctrees, also for Jupyter Book."""
+    return pathlib.Path(app.doctreedir).parent
 
 
-def _downloads(app, page, executed):
+def book_frameworks(app):
+    try:
+        return frameworks_module.from_list(app.config.frameworks, "sphinx.config.frameworks")
+    except errors.ConfigError as error:
+        raise ConfigError(str(error)) from None
+
+
+def bibliography(app):
+    files = getattr(app.config, "bibtex_bibfiles", None) or []
+    return pathlib.Path(app.srcdir, files[0]) if files else None
+
+
+def _downloads(app, page, executed, frameworks):
     """Write the runnable per-framework notebooks; return their srcdir-absolute paths."""
-    folder = pathlib.Path(app.doctreedir).parent / "notebooks"
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = page.split("/")[-1]
+    folder = build_dir(app) / "notebooks"
     links = {}
-    for fw, nb in executed.items():
-        path = folder / f"{stem}-{fw}.ipynb"
-        text = nbformat.writes(fnb.runnable_notebook(nb))
+    for framework in frameworks:
+        path = folder / export.notebook_name(page.name, framework)
+        text = nbformat.writes(export.runnable_notebook(executed[framework.tag], bibliography(app)))
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-        links[fw] = "/" + os.path.relpath(path, app.srcdir)
+            write_atomically(path, text)
+        links[framework.tag] = "/" + os.path.relpath(path, app.srcdir)
     return links
 
 
-def _download_cell(links):
-    parts = " · ".join(f"{{download}}`{fnb.LABELS[fw]} <{links[fw]}>`" for fw in fnb.TAGS)
+def _download_cell(links, frameworks):
+    labels = "、".join(f.label for f in frameworks[:-1]) + f"和 {frameworks[-1].label}"
+    parts = " · ".join(f"{{download}}`{f.label} <{links[f.tag]}>`" for f in frameworks)
     return nbformat.v4.new_markdown_cell(
-        "```{admonition} 三种框架\n:class: tip framework-downloads\n"
-        "本页每段代码都有 MXNet、PyTorch 和 TensorFlow 三个版本，并且都在构建本书时实际运行过；"
+        f"```{{admonition}} {len(frameworks)} 种框架\n:class: tip framework-downloads\n"
+        f"本页每段代码都有 {labels} 的版本，并且都在构建本书时实际运行过；"
         "点击代码上方的标签切换框架，整页（以及其他页面）会一起切换。"
         f"下载可在本地运行的 notebook（含输出）：{parts}\n```")
 
@@ -77,29 +98,35 @@ def read_page(text):
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_markdown_cell(text)]
         return nb
-    nb = fnb.read_source(text)
-    if not fnb.is_framework_notebook(nb):
+    frameworks = book_frameworks(_APP)
+    nb = source.read(text)
+    if not source.is_framework_notebook(nb, frameworks):
         return nb
     env = _APP.env
-    page = env.docname
-    # A change of d2lshim re-reads (and re-executes) the page; a change of this
-    # extension re-reads it (the execution cache makes that cheap).
-    for path in [*fnb.KEY_FILES, *pathlib.Path(__file__).parent.glob("*.py")]:
+    page = source.Page(env.docname, pathlib.Path(env.doc2path(env.docname)), text)
+    # A change of this extension or the pipeline re-reads the page; the
+    # cache key decides whether anything executes.
+    here = pathlib.Path(__file__).resolve()
+    for path in [*here.parent.glob("*.py"), *(here.parents[1] / "pipeline").glob("*.py")]:
         env.note_dependency(str(path))
-
-    def log(message):
-        logger.info(f"[framework-tabs] {message}")
-
     try:
-        nb, executed = fnb.executed_notebooks(text, page, env.doc2path(page), _cache(_APP), log)
-    except fnb.CellFailed as error:
+        nb, executed = outputs.executed_notebooks(
+            page, frameworks, OutputCache(build_dir(_APP) / "framework_cache", warn=logger.warning),
+            log=lambda message: logger.info(f"[framework-tabs] {message}"),
+            search_path=(_APP.srcdir,))
+        merged = merge(nb, executed, frameworks)
+    except errors.BookError as error:
         raise ExtensionError(str(error)) from None
-    merged = fnb.merge(nb, executed)
-    links = _downloads(_APP, page, executed)
-    _insert_after_title(merged, _download_cell(links))
+    # d2lshim (or whichever module a framework imports) is part of the cache
+    # key: a change of it must re-read the page.
+    for framework in frameworks:
+        for path in module_files(framework.module, (page.path.parent, _APP.srcdir)):
+            env.note_dependency(str(path))
+    links = _downloads(_APP, page, executed, frameworks)
+    _insert_after_title(merged, _download_cell(links, frameworks))
     if not hasattr(env, "framework_downloads"):
         env.framework_downloads = {}
-    env.framework_downloads[page] = links
+    env.framework_downloads[page.name] = links
     return merged
 
 
@@ -114,7 +141,7 @@ def _insert_after_title(nb, cell):
     first.source = "\n".join(lines[:title + 1])
     rest = "\n".join(lines[title + 1:]).strip()
     nb.cells[1:1] = [cell] + ([nbformat.v4.new_markdown_cell(rest)] if rest else [])
-    fnb.renumber_cells(nb, "merged")
+    source.renumber_cells(nb, "merged")
 
 
 def fill_slots(app, doctree):
@@ -147,29 +174,31 @@ def default_ipynb_download(app, exception):
 
     sphinx-book-theme offers ``_sources/<page>.ipynb``, a copy of the notebook
     MyST-NB rendered: for a framework page that is the merged notebook (all
-    three frameworks, tab markup), which runs nowhere.  Replace it by the
-    runnable notebook of the default framework; the page links all three.
+    frameworks, tab markup), which runs nowhere.  Replace it by the runnable
+    notebook of the default framework; the page links all of them.
     """
     if exception is not None or app.builder.format != "html":
         return
+    default = book_frameworks(app).default
     for page, links in getattr(app.env, "framework_downloads", {}).items():
-        source = pathlib.Path(app.srcdir, links[fnb.DEFAULT_FRAMEWORK].lstrip("/"))
+        notebook = pathlib.Path(app.srcdir, links[default.tag].lstrip("/"))
         target = pathlib.Path(app.outdir, "_sources", page + ".ipynb")
         if target.parent.exists():
-            target.write_bytes(source.read_bytes())
+            write_atomically(target, notebook.read_text(encoding="utf-8"))
 
 
 def builder_inited(app):
     global _APP
     _APP = app
+    book_frameworks(app)   # a malformed list fails here, before any page is read
 
 
 def setup(app):
+    app.add_config_value("frameworks", None, "env")
     app.add_node(framework_slot)
     app.add_directive("framework-slot", FrameworkSlot)
     app.connect("builder-inited", builder_inited)
     app.connect("doctree-read", fill_slots)
     app.connect("env-purge-doc", purge_downloads)
     app.connect("build-finished", default_ipynb_download)
-    return {"version": "1.0", "parallel_read_safe": False, "parallel_write_safe": True}
-
+    return {"version": "2.0", "parallel_read_safe": False, "parallel_write_safe": True}

@@ -8,9 +8,11 @@ import nbformat
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "_ext"))
+sys.path.insert(0, str(ROOT))
 
-import framework_notebooks as fnb  # noqa: E402
+from pipeline import cache, frameworks, merge, source  # noqa: E402
+
+FRAMEWORKS = frameworks.from_config(ROOT)
 
 HTML = ROOT / "_build" / "html"
 CACHE = ROOT / "_build" / "framework_cache"
@@ -28,12 +30,12 @@ def require_build():
 def executed_notebook(framework):
     """The executed notebook of one framework, exactly as the last build produced it."""
     require_build()
-    text = CHAPTER.read_text(encoding="utf-8")
-    nb = fnb.split(fnb.read_source(text), framework)
-    cached = fnb.ExecutionCache(CACHE).get(CHAPTER_PAGE, framework, fnb.cache_key(nb))
-    if cached is None:
+    fw = FRAMEWORKS.get(framework)
+    nb = source.split(source.read(CHAPTER.read_text(encoding="utf-8")), fw, FRAMEWORKS)
+    key = cache.key(nb, fw, search_path=(CHAPTER.parent, ROOT))
+    if not cache.OutputCache(CACHE, warn=pytest.fail).load(CHAPTER_PAGE, fw, key, nb):
         pytest.fail(f"no executed {framework} notebook for the current source: run `make book`")
-    return cached
+    return nb
 
 
 def stdout_of(cell):

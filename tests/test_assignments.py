@@ -14,9 +14,9 @@ import sys
 import nbformat
 import pytest
 
-from book import ROOT, fnb
+from book import FRAMEWORKS, ROOT
 
-sys.path.insert(0, str(ROOT / "_ext"))
+sys.path.insert(0, str(ROOT / "tools"))
 import assignments  # noqa: E402
 
 AUTOGRADER_POINTS = 3 * assignments.TEST_POINTS
@@ -25,10 +25,10 @@ AUTOGRADER_POINTS = 3 * assignments.TEST_POINTS
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     out = tmp_path_factory.mktemp("course")
-    result = subprocess.run([sys.executable, str(ROOT / "_ext" / "assignments.py"), "--out", str(out)],
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "assignments.py"), "--out", str(out)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
-    for framework in fnb.TAGS:
+    for framework in FRAMEWORKS.tags:
         name = assignments.assignment_name(framework)
         for student, version in (("instructor", "source"), ("student", "release")):
             target = out / "submitted" / student / name
@@ -49,7 +49,7 @@ def all_source(nb):
     return "\n".join(c.source for c in nb.cells)
 
 
-@pytest.mark.parametrize("framework", fnb.TAGS)
+@pytest.mark.parametrize("framework", FRAMEWORKS.tags)
 def test_student_version_has_stubs_and_no_solutions(course, framework):
     student, teacher = notebook(course, "release", framework), notebook(course, "source", framework)
     text = all_source(student)
@@ -62,7 +62,7 @@ def test_student_version_has_stubs_and_no_solutions(course, framework):
     assert all(c.outputs == [] for c in student.cells if c.cell_type == "code")
 
 
-@pytest.mark.parametrize("framework", fnb.TAGS)
+@pytest.mark.parametrize("framework", FRAMEWORKS.tags)
 def test_autograder_passes_the_instructor_and_fails_the_student(course, framework):
     from nbgrader.api import Gradebook
     name = assignments.assignment_name(framework)
@@ -74,7 +74,7 @@ def test_autograder_passes_the_instructor_and_fails_the_student(course, framewor
         assert student.code_score == 0
 
 
-@pytest.mark.parametrize("framework", fnb.TAGS)
+@pytest.mark.parametrize("framework", FRAMEWORKS.tags)
 def test_student_version_runs_until_the_first_stub(course, framework):
     nb = notebook(course, "autograded/student", framework)
     code = [c for c in nb.cells if c.cell_type == "code"]

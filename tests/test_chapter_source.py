@@ -6,16 +6,16 @@ import inspect
 
 import pytest
 
-from book import CHAPTER, SHIM_MODULE, fnb
+from book import CHAPTER, FRAMEWORKS, SHIM_MODULE, merge, source
 
 SHARED_WITH_D2LSHIM = ("sgd", "get_data_ch11", "train_ch11", "train_concise_ch11")
 
 
 def page_definitions(framework):
-    nb = fnb.read_source(CHAPTER.read_text(encoding="utf-8"))
+    nb = source.read(CHAPTER.read_text(encoding="utf-8"))
     found = {}
     for cell in nb.cells:
-        if cell.cell_type != "code" or fnb.framework_of(cell) != framework:
+        if cell.cell_type != "code" or FRAMEWORKS.of_cell(cell) != FRAMEWORKS.get(framework):
             continue
         source = "\n".join(l for l in cell.source.splitlines() if not l.startswith("%"))
         for node in ast.parse(source).body:
@@ -38,15 +38,16 @@ def test_page_and_d2lshim_define_the_same_function(framework, name):
 
 
 def test_every_framework_cell_run_has_all_three_frameworks():
-    nb = fnb.read_source(CHAPTER.read_text(encoding="utf-8"))
-    merged = fnb.merge(nb, {fw: fnb.split(nb, fw) for fw in fnb.TAGS})  # raises if one is missing
+    nb = source.read(CHAPTER.read_text(encoding="utf-8"))
+    executed = {fw.tag: source.split(nb, fw, FRAMEWORKS) for fw in FRAMEWORKS}
+    merged = merge.merge(nb, executed, FRAMEWORKS)  # raises if one is missing
     assert sum("{tab-set}" in c.source for c in merged.cells if c.cell_type == "markdown") >= 10
 
 
 def test_code_cell_lines_point_at_code_cells():
     text = CHAPTER.read_text(encoding="utf-8")
     lines = text.splitlines()
-    nb = fnb.read_source(text)
-    starts = fnb.code_cell_lines(text)
-    assert len(starts) == sum(c.cell_type == "code" for c in nb.cells)
+    nb = source.read(text)
+    starts = [c.metadata["source_line"] for c in nb.cells if c.cell_type == "code"]
+    assert len(starts) == sum(c.cell_type == "code" for c in nb.cells) > 30
     assert all(lines[n - 1].startswith("```{code-cell}") for n in starts)

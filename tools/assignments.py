@@ -35,12 +35,15 @@ import shutil
 import subprocess
 import sys
 
-import nbformat
-
-import framework_notebooks as fnb
-from myst_to_markdown import convert_notebook
-
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import nbformat  # noqa: E402
+
+from pipeline import frameworks as frameworks_module, source  # noqa: E402
+from pipeline.myst_to_markdown import convert_notebook  # noqa: E402
+
+FRAMEWORKS = frameworks_module.from_config(ROOT)
 CHAPTER = ROOT / "chapters" / "chapter_optimization" / "minibatch-sgd.md"
 NAME = "minibatch-sgd"
 TEST_POINTS = 2
@@ -123,10 +126,10 @@ def instructor_notebook(nb_framework):
         new = nbformat.v4.new_code_cell(cell.source)
         tags = cell.metadata.get("tags", [])
         if inside:
-            if fnb.AUTOGRADER in tags:
+            if source.AUTOGRADER in tags:
                 new.metadata["nbgrader"] = {"test": True}
             else:
-                if not any(fnb.GRADER_MARKER.match(l) for l in new.source.splitlines()):
+                if not any(source.GRADER_MARKER.match(l) for l in new.source.splitlines()):
                     new.source = f"### BEGIN SOLUTION\n{new.source}\n### END SOLUTION"
                 new.metadata["nbgrader"] = {"answer": True}
             region.append(new)
@@ -149,24 +152,25 @@ def instructor_notebook(nb_framework):
     nb = copy.deepcopy(nb_framework)
     nb.cells = cells
     nb.metadata.pop("framework", None)
-    return fnb.renumber_cells(convert_notebook(nb))
+    return source.renumber_cells(convert_notebook(nb, ROOT / "references.bib"))
 
 
-def write_course(out, frameworks=fnb.TAGS):
+def write_course(out, frameworks=FRAMEWORKS.tags):
     """Write the course directory and let nbgrader generate the student versions."""
     out = pathlib.Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     (out / "nbgrader_config.py").write_text(NBGRADER_CONFIG, encoding="utf-8")
-    nb = fnb.read_source(CHAPTER.read_text(encoding="utf-8"))
+    nb = source.read(CHAPTER.read_text(encoding="utf-8"))
     for framework in frameworks:
         name = assignment_name(framework)
-        source = out / "source" / name / f"{name}.ipynb"
-        source.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(instructor_notebook(fnb.split(nb, framework)), source)
+        instructor = out / "source" / name / f"{name}.ipynb"
+        instructor.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(instructor_notebook(source.split(nb, FRAMEWORKS.get(framework), FRAMEWORKS)),
+                       instructor)
         shutil.rmtree(out / "release" / name, ignore_errors=True)
         command, env = nbgrader_command("generate_assignment", name, "--force")
         subprocess.run(command, cwd=out, env=env, check=True)
-        print(f"{name}: instructor {source.relative_to(out)}, "
+        print(f"{name}: instructor {instructor.relative_to(out)}, "
               f"student release/{name}/{name}.ipynb")
     return out
 
@@ -174,7 +178,8 @@ def write_course(out, frameworks=fnb.TAGS):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="nbgrader coursework from the chapter")
     parser.add_argument("--out", default=str(ROOT / "assignments"))
-    parser.add_argument("--frameworks", nargs="+", default=list(fnb.TAGS), choices=fnb.TAGS)
+    parser.add_argument("--frameworks", nargs="+", default=list(FRAMEWORKS.tags),
+                        choices=FRAMEWORKS.tags)
     args = parser.parse_args(argv)
     write_course(args.out, args.frameworks)
 

@@ -10,9 +10,6 @@ coursework notebooks get plain Markdown instead: numbered equations with
 import pathlib
 import re
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-BIBLIOGRAPHY = ROOT / "references.bib"
-
 FENCE = r"(?P<fence>`{3,})"
 # ``??``: an empty directive (```{solution-end}``` then ```) must not reach
 # forward into the body of the next one.
@@ -23,12 +20,12 @@ ROLE = re.compile(r"\{(?P<role>[\w:]+)\}`(?P<text>[^`]*)`")
 LABEL_LINE = re.compile(r"^\([\w-]+\)=[ \t]*\n", re.M)
 
 
-def bibliography_entries(path=BIBLIOGRAPHY):
+def bibliography_entries(path):
     """key -> (authors' surnames, year, title) from a small BibTeX file."""
     entries = {}
-    if not path.exists():
+    if path is None or not pathlib.Path(path).exists():
         return entries
-    for key, body in re.findall(r"@\w+\{([^,]+),(.*?)\n\}", path.read_text(encoding="utf-8"), re.S):
+    for key, body in re.findall(r"@\w+\{([^,]+),(.*?)\n\}", pathlib.Path(path).read_text(encoding="utf-8"), re.S):
         fields = dict(re.findall(r"(\w+)\s*=\s*\{(.*?)\},?\s*$", body, re.M))
         surnames = [a.split(",")[0].strip() for a in fields.get("author", "").split(" and ")]
         entries[key.strip()] = (surnames, fields.get("year", ""), fields.get("title", ""),
@@ -39,12 +36,12 @@ def bibliography_entries(path=BIBLIOGRAPHY):
 class Converter:
     """Converts the markdown cells of one notebook, keeping numbers across cells."""
 
-    def __init__(self, all_markdown):
+    def __init__(self, all_markdown, bibliography=None):
         self.equations = {}
         for match in EQUATION.finditer(all_markdown):
             self.equations.setdefault(match["label"], len(self.equations) + 1)
         self.exercises = 0
-        self.bib = bibliography_entries()
+        self.bib = bibliography_entries(bibliography)
 
     def _role(self, match):
         role, text = match["role"], match["text"]
@@ -86,9 +83,13 @@ class Converter:
         return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def convert_notebook(nb):
-    """Convert every markdown cell of ``nb`` in place; drop cells left empty."""
-    converter = Converter("\n".join(c.source for c in nb.cells if c.cell_type == "markdown"))
+def convert_notebook(nb, bibliography=None):
+    """Convert every markdown cell of ``nb`` in place; drop cells left empty.
+
+    ``bibliography`` is the BibTeX file that ``{cite}`` roles refer to.
+    """
+    converter = Converter("\n".join(c.source for c in nb.cells if c.cell_type == "markdown"),
+                          bibliography)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = converter.convert(cell.source)

@@ -1,0 +1,69 @@
+"""Execute one framework's notebook in a kernel of its own.
+
+Frameworks run one after another, never side by side: the page measures
+time, and two kernels on the same cores would distort each other's numbers.
+Every failure (a cell that raises, a cell that times out, a kernel that dies
+or cannot start) becomes a :class:`BookError` naming page, line and framework.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+
+from .errors import BookError
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """How cells are executed; part of every cache key."""
+    #: seconds one cell may run (the chapter's slowest cell takes about 30 s)
+    timeout: int = 600
+    #: added to the kernel's environment: no TensorFlow start-up log lines in
+    #: the outputs, no debugger warning on stderr (stderr fails the build)
+    env: tuple = (("TF_CPP_MIN_LOG_LEVEL", "2"), ("TF_ENABLE_ONEDNN_OPTS", "0"),
+                  ("PYDEVD_DISABLE_FILE_VALIDATION", "1"))
+
+
+DEFAULT = Settings()
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def execute(nb_framework, framework, page, settings=DEFAULT):
+    """Run every cell of ``nb_framework`` (in place) in ``framework.kernel``.
+
+    The kernel starts in the page's folder, so that relative paths (and a
+    module next to the page) work as they do for a reader.
+    """
+    from jupyter_client.kernelspec import NoSuchKernel
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    current = {}
+    client = NotebookClient(nb_framework, timeout=settings.timeout, kernel_name=framework.kernel,
+                            resources={"metadata": {"path": str(page.path.parent)}})
+    client.on_cell_start = lambda cell, cell_index: current.update(cell=cell)
+
+    def fail(message):
+        line = current["cell"].metadata.get("source_line") if "cell" in current else None
+        return BookError(message, path=page.path, line=line, framework=framework)
+
+    try:
+        client.execute(env={**os.environ, **dict(settings.env)})
+    except CellTimeoutError:
+        raise fail(f"a cell ran longer than the cell timeout of {settings.timeout} s and was "
+                   f"stopped; make it faster or raise Settings.timeout in "
+                   f"pipeline/execute.py") from None
+    except DeadKernelError:
+        raise fail("the kernel died while running this cell (out of memory, a crash in "
+                   "native code, or os._exit); its last outputs are in the cell above it") from None
+    except CellExecutionError as error:
+        raise fail(f"a cell failed:\n{_ANSI.sub('', str(error))}") from None
+    except NoSuchKernel:
+        raise BookError(f"no Jupyter kernel named {framework.kernel!r}: install it "
+                        f"(python -m ipykernel install --user --name {framework.kernel}) or "
+                        f"change 'kernel' of {framework.tag} in _config.yml",
+                        path=page.path, framework=framework) from None
+    return nb_framework

@@ -1,0 +1,102 @@
+"""Merge: the executed framework notebooks → one notebook for MyST-NB.
+
+* Prose is shown once.
+* A tab group (consecutive framework cells) becomes a ``tab-set`` with one
+  tab per framework, holding that framework's cells and their outputs.
+* A shared cell is shown once; if its outputs differ between frameworks they
+  follow it in a tab set of their own.
+
+The tabs hold ``framework-slot`` placeholders; ``_ext/framework_tabs.py``
+moves the rendered cells into them.  Cells are matched by their index in the
+source (``source_index``, set by the split), never by position in a cache.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import nbformat
+
+from . import source
+
+
+def _comparable(outputs):
+    """Outputs without what differs between identical runs (counts, metadata)."""
+    keep = []
+    for output in outputs:
+        output = dict(output)
+        for volatile in ("execution_count", "metadata", "transient"):
+            output.pop(volatile, None)
+        keep.append(output)
+    return json.dumps(keep, sort_keys=True)
+
+
+def tab_set(slot_prefix, frameworks):
+    """A MyST tab set with one slot per framework (filled by framework_tabs.py)."""
+    items = []
+    for framework in frameworks:
+        selected = "\n:selected:" if framework == frameworks.default else ""
+        items.append(f"````{{tab-item}} {framework.label}\n:sync: {framework.tag}{selected}\n"
+                     f"```{{framework-slot}} {slot_prefix}-{framework.tag}\n```\n````")
+    return "`````{tab-set}\n:sync-group: framework\n" + "\n".join(items) + "\n`````"
+
+
+def _slot_cell(cell, slot, framework, outputs, remove_input=False):
+    tags = [framework.tag] + (["remove-input"] if remove_input else [])
+    new = nbformat.v4.new_code_cell(source.without_grader_markers(cell.source),
+                                    metadata={"tags": tags, "framework_slot": slot})
+    new.outputs = outputs
+    return new
+
+
+def merge(nb, executed, frameworks):
+    """One notebook holding every framework's cells and outputs (see above)."""
+    outputs = {tag: {c.metadata["source_index"]: c.get("outputs", [])
+                     for c in nb_framework.cells if c.cell_type == "code"}
+               for tag, nb_framework in executed.items()}
+    group_of = {}
+    for number, group in enumerate(source.tab_groups(nb, frameworks), 1):
+        for index in group:
+            group_of[index] = (number, group)
+    cells, shared_groups = [], 0
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            cells.append(copy.deepcopy(cell))
+        elif index in group_of:
+            number, group = group_of[index]
+            if index != group[0]:
+                continue                  # the group was emitted at its first cell
+            cells.append(nbformat.v4.new_markdown_cell(tab_set(f"g{number}", frameworks)))
+            for framework in frameworks:
+                for i in group:
+                    if frameworks.of_cell(nb.cells[i]) == framework:
+                        cells.append(_slot_cell(nb.cells[i], f"g{number}-{framework.tag}",
+                                                framework, outputs[framework.tag][i]))
+        else:
+            per_framework = {f.tag: outputs[f.tag][index] for f in frameworks}
+            shared = copy.deepcopy(cell)
+            shared.source = source.without_grader_markers(shared.source)
+            if source.AUTOGRADER in shared.metadata.get("tags", []):
+                shared.metadata["tags"].append("remove-cell")
+            if len({_comparable(o) for o in per_framework.values()}) == 1:
+                shared.outputs = per_framework[frameworks.default.tag]
+                cells.append(shared)
+                continue
+            shared_groups += 1
+            slot = f"s{shared_groups}"
+            shared.outputs = []
+            cells.append(shared)
+            cells.append(nbformat.v4.new_markdown_cell(tab_set(slot, frameworks)))
+            for framework in frameworks:
+                cells.append(_slot_cell(cell, f"{slot}-{framework.tag}", framework,
+                                        per_framework[framework.tag], remove_input=True))
+    merged = copy.deepcopy(nb)
+    merged.cells = cells
+    for cell in merged.cells:
+        cell.metadata.pop("source_line", None)
+    source.renumber_cells(merged, "merged")
+    merged.metadata["kernelspec"] = dict(source.KERNELSPEC)
+    # The outputs are already there: MyST-NB must not execute anything.
+    merged.metadata.setdefault("mystnb", {})["execution_mode"] = "off"
+    return merged

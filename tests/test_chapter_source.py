@@ -17,12 +17,12 @@ def page_definitions(framework):
     for cell in nb.cells:
         if cell.cell_type != "code" or FRAMEWORKS.of_cell(cell) != FRAMEWORKS.get(framework):
             continue
-        source = "\n".join(l for l in cell.source.splitlines() if not l.startswith("%"))
-        for node in ast.parse(source).body:
+        code = "\n".join(l for l in cell.source.splitlines() if not l.startswith("%"))
+        for node in ast.parse(code).body:
             if isinstance(node, ast.FunctionDef) and node.name in SHARED_WITH_D2LSHIM:
                 # whole lines: get_source_segment would drop a trailing comment
                 first = node.lineno - len(node.decorator_list)
-                found[node.name] = "\n".join(source.splitlines()[first - 1:node.end_lineno])
+                found[node.name] = "\n".join(code.splitlines()[first - 1:node.end_lineno])
     return found
 
 

@@ -18,16 +18,32 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import nbformat  # noqa: E402
+import yaml  # noqa: E402
 
 from pipeline import errors, export, frameworks as frameworks_module, outputs, source  # noqa: E402
 from pipeline.cache import OutputCache, write_atomically  # noqa: E402
 
 
+def toc_files(node):
+    """Every ``file:``/``root:`` of a ``_toc.yml`` (any nesting of parts/chapters/sections)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("root", "file") and isinstance(value, str):
+                yield value
+            else:
+                yield from toc_files(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from toc_files(item)
+
+
 def framework_pages(book, frameworks):
-    """Every page of the book with framework cells, as :class:`source.Page`."""
-    for path in sorted(book.rglob("*.md")):
-        if any(part.startswith(("_", ".")) for part in path.relative_to(book).parts):
-            continue
+    """Every page of the book's table of contents with framework cells."""
+    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
+    for name in toc_files(toc):
+        path = book / f"{pathlib.PurePosixPath(name).with_suffix('')}.md"
+        if not path.exists():
+            continue                 # an .ipynb or .rst page: no framework cells
         text = path.read_text(encoding="utf-8")
         if text.startswith("---") and source.is_framework_notebook(source.read(text), frameworks):
             yield source.Page.from_file(path, book)

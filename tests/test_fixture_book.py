@@ -1,0 +1,145 @@
+"""The machinery on a whole (small) book: many pages, a fourth framework, edits.
+
+``tests/fixture_book`` declares NumPy as a fourth framework in its own
+``_config.yml`` — its only other pieces are a module (``numpy_shim.py``) and
+its cells — and has two pages named ``page.md`` in different folders and a
+notebook page without framework cells.  It is built with the real
+``make book`` command line.
+"""
+
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from book import ROOT
+from pipeline.cache import FORMAT
+
+FIXTURE = ROOT / "tests" / "fixture_book"
+TAGS = ("mxnet", "pytorch", "tensorflow", "numpy")
+
+
+def build(book):
+    env = dict(os.environ, PYTHONPATH=str(book))   # numpy_shim importable, as if installed
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "build_book.py"), str(book),
+                             "--builder", "html", "-n", "-W", "--keep-going"],
+                            capture_output=True, text=True, env=env)
+    return result, time.perf_counter() - start
+
+
+def log_of(result):
+    return result.stdout + result.stderr
+
+
+def executed(result):
+    return sorted(set(re.findall(r"\[framework-tabs\] (\S+): executed (\w+)", log_of(result))))
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    book = tmp_path_factory.mktemp("fixture") / "book"
+    shutil.copytree(FIXTURE, book)
+    (book / "_ext").symlink_to(ROOT / "_ext")
+    result, _ = build(book)
+    assert result.returncode == 0, log_of(result)[-4000:]
+    assert executed(result) == sorted((page, tag) for page in ("a/page", "b/page") for tag in TAGS)
+    return book
+
+
+def html(book, page):
+    return (book / "_build" / "html" / f"{page}.html").read_text(encoding="utf-8")
+
+
+def test_every_page_shows_its_own_outputs_in_four_tabs(book):
+    for page in ("a", "b"):
+        text = html(book, f"{page}/page")
+        for label in ("MXNet", "PyTorch", "TensorFlow", "NumPy"):
+            assert text.count(f">\n{label}</label>") + text.count(f">{label}</label>") >= 2, label
+        for tag in ("mxnet", "pytorch", "tensorflow"):
+            assert f"{page}:{tag}" in text
+        assert f"{page}:numpy:3" in text          # the numpy cells used their module
+        other = "b" if page == "a" else "a"
+        assert f"{other}:pytorch" not in text
+
+
+def test_same_file_names_in_different_folders_do_not_collide(book):
+    for page in ("a", "b"):
+        for tag in TAGS:
+            nb = nbformat.read(book / "_build" / "notebooks" / page / f"page-{tag}.ipynb", 4)
+            printed = [o["text"] for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+            assert printed == [f"{page}:{tag}" + (":3" if tag == "numpy" else "") + "\n"]
+            assert len(list((book / "_build" / "framework_cache" / page / "page" / tag)
+                            .glob("*.json"))) == 1
+
+
+def test_a_page_without_framework_cells_is_a_normal_page(book):
+    text = html(book, "c/notes")
+    assert "A page in notebook format without framework cells." in text
+    assert "tab-set" not in text and "framework-downloads" not in text
+    assert "tab-set" not in html(book, "index")
+
+
+def test_a_prose_edit_builds_without_executing(book):
+    page = book / "a" / "page.md"
+    original = page.read_text(encoding="utf-8")
+    try:
+        page.write_text(original.replace("Every framework prints where it ran.",
+                                         "An edited sentence.\n\nAnd a new paragraph."),
+                        encoding="utf-8")
+        result, _ = build(book)
+        assert result.returncode == 0, log_of(result)[-3000:]
+        assert executed(result) == []
+        text = html(book, "a/page")
+        assert "An edited sentence." in text and "And a new paragraph." in text
+        assert "a:numpy:3" in text and "Every framework prints" not in text
+        nb = nbformat.read(book / "_build" / "notebooks" / "a" / "page-numpy.ipynb", 4)
+        assert any("And a new paragraph." in c.source for c in nb.cells)
+    finally:
+        page.write_text(original, encoding="utf-8")
+
+
+def test_an_incomplete_tab_group_fails_the_build_with_page_and_line(book):
+    page = book / "b" / "page.md"
+    original = page.read_text(encoding="utf-8")
+    try:
+        # the group that lacks NumPy starts at the MXNet cell: its {code-cell} line
+        line = original.splitlines().index(":tags: [mxnet]")
+        page.write_text(original.replace("```{code-cell} ipython3\n:tags: [numpy]",
+                                         "A paragraph that splits the group.\n\n"
+                                         "```{code-cell} ipython3\n:tags: [numpy]"),
+                        encoding="utf-8")
+        result, _ = build(book)
+        assert result.returncode != 0
+        assert (f"{page}:{line}: this group of framework cells has no NumPy version"
+                in log_of(result)), log_of(result)[-2000:]
+        assert executed(result) == []
+    finally:
+        page.write_text(original, encoding="utf-8")
+
+
+def test_two_exports_at_once_share_one_cache(book, tmp_path):
+    """Two processes fill an empty cache at the same time: both succeed, nothing half-written."""
+    cache = tmp_path / "cache"
+    env = dict(os.environ, PYTHONPATH=str(book))
+    command = [sys.executable, str(ROOT / "tools" / "notebooks.py"), "--book", str(book),
+               "--cache", str(cache)]
+    runs = [subprocess.Popen([*command, "--out", str(tmp_path / f"out{i}")], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for i in range(2)]
+    for run in runs:
+        out, _ = run.communicate(timeout=300)
+        assert run.returncode == 0, out[-3000:]
+    for i in range(2):
+        assert len(list((tmp_path / f"out{i}").rglob("*.ipynb"))) == 8
+    entries = list(cache.rglob("*.json"))
+    assert len(entries) == 8 and not [p for p in cache.rglob("*") if p.name.endswith(".tmp")]
+    for entry in entries:
+        assert json.loads(entry.read_text(encoding="utf-8"))["format"] == FORMAT

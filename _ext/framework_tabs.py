@@ -40,8 +40,49 @@ logger = logging.getLogger(__name__)
 _APP = None  # MyST-NB calls the reader with the text only; the page comes from here
 
 
+STATIC = pathlib.Path(__file__).resolve().parent / "static"
+
+
 class framework_slot(nodes.Element):  # noqa: N801 (docutils naming)
     """Where the cells of one framework go; replaced before writing."""
+
+
+def _visibility(tags):
+    """Classes of an element shown for ``tags``: hidden until the JS says otherwise
+    unless the default framework is one of them."""
+    default = book_frameworks(_APP).default.tag
+    return [f"fw-{tag}" for tag in tags] + ([] if default in tags else ["fw-hidden"])
+
+
+def framework_value_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{framework-value}`mxnet=1.2|pytorch=3.4|…```: one value per framework
+    (written by ``pipeline/values.py``), the selected tab's shown."""
+    node = nodes.inline(classes=["framework-value"])
+    for part in text.split("|"):
+        tag, _, value = part.partition("=")
+        node += nodes.inline(value, value, classes=_visibility([tag]))
+    return [node], []
+
+
+class FrameworkOnly(SphinxDirective):
+    """Prose for some frameworks only: ``{framework-only} mxnet tensorflow``.
+
+    On the web page it shows while one of them is selected; each framework's
+    notebook keeps it or leaves it out.
+    """
+    required_arguments = 1
+    optional_arguments = 20
+    has_content = True
+
+    def run(self):
+        known = book_frameworks(self.env.app).tags
+        unknown = [tag for tag in self.arguments if tag not in known]
+        if unknown:
+            raise self.error(f"framework-only: unknown framework {', '.join(unknown)} "
+                             f"(the book has {', '.join(known)})")
+        node = nodes.container(classes=["framework-only", *_visibility(self.arguments)])
+        self.state.nested_parse(self.content, self.content_offset, node)
+        return [node]
 
 
 class FrameworkSlot(SphinxDirective):
@@ -75,7 +116,8 @@ def _downloads(app, page, executed, frameworks):
     links = {}
     for framework in frameworks:
         path = folder / export.notebook_name(page.name, framework)
-        text = nbformat.writes(export.runnable_notebook(executed[framework.tag], bibliography(app)))
+        text = nbformat.writes(export.runnable_notebook(executed[framework.tag], bibliography(app),
+                                                        page, framework))
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             write_atomically(path, text)
         links[framework.tag] = "/" + os.path.relpath(path, app.srcdir)
@@ -114,7 +156,7 @@ def read_page(text):
             page, frameworks, OutputCache(build_dir(_APP) / "framework_cache", warn=logger.warning),
             log=lambda message: logger.info(f"[framework-tabs] {message}"),
             search_path=(_APP.srcdir,))
-        merged = merge(nb, executed, frameworks)
+        merged = merge(nb, executed, frameworks, page)
     except errors.BookError as error:
         raise ExtensionError(str(error)) from None
     # d2lshim (or whichever module a framework imports) is part of the cache
@@ -195,6 +237,11 @@ def builder_inited(app):
 
 def setup(app):
     app.add_config_value("frameworks", None, "env")
+    app.add_role("framework-value", framework_value_role)
+    app.add_directive("framework-only", FrameworkOnly)
+    app.connect("config-inited", lambda app, config: config.html_static_path.append(str(STATIC)))
+    app.add_js_file("framework_tabs.js")
+    app.add_css_file("framework_tabs.css")
     app.add_node(framework_slot)
     app.add_directive("framework-slot", FrameworkSlot)
     app.connect("builder-inited", builder_inited)

@@ -4,6 +4,7 @@ Each of ``d2lshim.mxnet``, ``d2lshim.torch`` and ``d2lshim.tensorflow`` starts
 with ``from ._common import *`` and adds only what depends on its framework.
 """
 
+from ._book import ClaimFailed, claim, glue  # noqa: F401
 from ._data import (DATA_DIR_ENV, DATA_HUB, DATA_URL, ChecksumError,  # noqa: F401
                     DownloadError, check_batch_size, check_same_length,
                     default_cache_dir, download, lookup_whole_dataset,
@@ -13,6 +14,7 @@ from ._timer import Timer  # noqa: F401
 from ._training import RECORD_EVERY, TrainMonitor, quiet, seed_python_and_numpy  # noqa: F401
 
 __all__ = [
+    "ClaimFailed", "claim", "glue",
     "DATA_DIR_ENV", "DATA_HUB", "DATA_URL", "ChecksumError", "DownloadError",
     "check_batch_size", "check_same_length", "default_cache_dir", "download",
     "lookup_whole_dataset", "remember_whole_dataset", "sha1sum", "whole_dataset_from",

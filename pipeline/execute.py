@@ -30,6 +30,9 @@ DEFAULT = Settings()
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
+#: The environment variable that tells a kernel its framework's tag.
+FRAMEWORK_ENV = "BOOK_FRAMEWORK"
+
 
 def execute(nb_framework, framework, page, settings=DEFAULT):
     """Run every cell of ``nb_framework`` (in place) in ``framework.kernel``.
@@ -51,7 +54,8 @@ def execute(nb_framework, framework, page, settings=DEFAULT):
         return BookError(message, path=page.path, line=line, framework=framework)
 
     try:
-        client.execute(env={**os.environ, **dict(settings.env)})
+        # The kernel learns its framework (d2l.claim(frameworks=…) reads it).
+        client.execute(env={**os.environ, **dict(settings.env), FRAMEWORK_ENV: framework.tag})
     except CellTimeoutError:
         raise fail(f"a cell ran longer than the cell timeout of {settings.timeout} s and was "
                    f"stopped; make it faster or raise Settings.timeout in "
@@ -60,6 +64,8 @@ def execute(nb_framework, framework, page, settings=DEFAULT):
         raise fail("the kernel died while running this cell (out of memory, a crash in "
                    "native code, or os._exit); its last outputs are in the cell above it") from None
     except CellExecutionError as error:
+        if error.ename == "ClaimFailed":   # d2l.claim: a sentence of the page does not hold
+            raise fail(f"a claim of the page does not hold in this run: {error.evalue}") from None
         raise fail(f"a cell failed:\n{_ANSI.sub('', str(error))}") from None
     except NoSuchKernel:
         raise BookError(f"no Jupyter kernel named {framework.kernel!r}: install it "

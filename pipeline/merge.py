@@ -18,7 +18,7 @@ import json
 
 import nbformat
 
-from . import source
+from . import source, values
 
 
 def _comparable(outputs):
@@ -50,11 +50,16 @@ def _slot_cell(cell, slot, framework, outputs, remove_input=False):
     return new
 
 
-def merge(nb, executed, frameworks):
-    """One notebook holding every framework's cells and outputs (see above)."""
-    outputs = {tag: {c.metadata["source_index"]: c.get("outputs", [])
+def merge(nb, executed, frameworks, page=None):
+    """One notebook holding every framework's cells and outputs (see above).
+
+    Hidden cells (``book``, ``autograder``) are left out; the prose gets
+    every framework's quoted values (``page`` locates errors in them).
+    """
+    outputs = {tag: {c.metadata["source_index"]: values.without_records(c.get("outputs", []))
                      for c in nb_framework.cells if c.cell_type == "code"}
                for tag, nb_framework in executed.items()}
+    glued = {tag: values.collect(nb_framework) for tag, nb_framework in executed.items()}
     group_of = {}
     for number, group in enumerate(source.tab_groups(nb, frameworks), 1):
         for index in group:
@@ -62,7 +67,11 @@ def merge(nb, executed, frameworks):
     cells, shared_groups = [], 0
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
-            cells.append(copy.deepcopy(cell))
+            cell = copy.deepcopy(cell)
+            cell.source = values.for_every_framework(cell.source, glued, frameworks, page)
+            cells.append(cell)
+        elif source.is_hidden(cell):
+            continue
         elif index in group_of:
             number, group = group_of[index]
             if index != group[0]:
@@ -77,8 +86,6 @@ def merge(nb, executed, frameworks):
             per_framework = {f.tag: outputs[f.tag][index] for f in frameworks}
             shared = copy.deepcopy(cell)
             shared.source = source.without_grader_markers(shared.source)
-            if source.AUTOGRADER in shared.metadata.get("tags", []):
-                shared.metadata["tags"].append("remove-cell")
             if len({_comparable(o) for o in per_framework.values()}) == 1:
                 shared.outputs = per_framework[frameworks.default.tag]
                 cells.append(shared)

@@ -36,7 +36,8 @@ def bibliography_entries(path):
 class Converter:
     """Converts the markdown cells of one notebook, keeping numbers across cells."""
 
-    def __init__(self, all_markdown, bibliography=None):
+    def __init__(self, all_markdown, bibliography=None, framework=None):
+        self.framework = framework
         self.equations = {}
         for match in EQUATION.finditer(all_markdown):
             self.equations.setdefault(match["label"], len(self.equations) + 1)
@@ -69,6 +70,8 @@ class Converter:
             return ""
         if name == "only":          # book-only remarks (e.g. about the book's layout)
             return ""
+        if name == "framework-only":   # prose that holds for some frameworks only
+            return body if self.framework in match["arg"].split() else ""
         if name == "bibliography":
             return "\n".join(f"- {', '.join(s)}. {title}. *{venue}*, {year}."
                              for s, year, title, venue in self.bib.values())
@@ -83,13 +86,14 @@ class Converter:
         return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def convert_notebook(nb, bibliography=None):
+def convert_notebook(nb, bibliography=None, framework=None):
     """Convert every markdown cell of ``nb`` in place; drop cells left empty.
 
-    ``bibliography`` is the BibTeX file that ``{cite}`` roles refer to.
+    ``bibliography`` is the BibTeX file that ``{cite}`` roles refer to;
+    ``framework`` (a tag) keeps the ``{framework-only}`` blocks meant for it.
     """
     converter = Converter("\n".join(c.source for c in nb.cells if c.cell_type == "markdown"),
-                          bibliography)
+                          bibliography, framework)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = converter.convert(cell.source)

@@ -27,6 +27,17 @@ GRADER_MARKER = re.compile(r"^\s*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*$")
 #: Tag of the cells that hold autograder tests: executed, never shown.
 AUTOGRADER = "autograder"
 
+#: Tag of the hidden cells that tie the prose to the run (``d2l.glue``,
+#: ``d2l.claim``): executed in every build, never shown, not in any notebook.
+BOOK = "book"
+
+#: Cells a reader never sees (but the build executes).
+HIDDEN = (AUTOGRADER, BOOK)
+
+
+def is_hidden(cell):
+    return bool(set(HIDDEN) & set(cell.get("metadata", {}).get("tags", [])))
+
 CODE_CELL_LINE = re.compile(r"^\s*(`{3,}|~{3,})\{code-cell\}")
 
 

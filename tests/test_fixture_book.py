@@ -21,6 +21,7 @@ import pytest
 
 from book import ROOT
 from pipeline.cache import FORMAT
+from test_browser import browser  # noqa: F401 (the Chromium fixture)
 
 FIXTURE = ROOT / "tests" / "fixture_book"
 TAGS = ("mxnet", "pytorch", "tensorflow", "numpy")
@@ -143,3 +144,64 @@ def test_two_exports_at_once_share_one_cache(book, tmp_path):
     assert len(entries) == 8 and not [p for p in cache.rglob("*") if p.name.endswith(".tmp")]
     for entry in entries:
         assert json.loads(entry.read_text(encoding="utf-8"))["format"] == FORMAT
+
+
+def test_each_notebook_quotes_its_own_framework_values(book):
+    for page in ("a", "b"):
+        for tag in TAGS:
+            nb = nbformat.read(book / "_build" / "notebooks" / page / f"page-{tag}.ipynb", 4)
+            prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+            where = f"{page}:{tag}" + (":3" if tag == "numpy" else "")
+            assert f"This page ran in {where}." in prose
+            assert ("Only NumPy readers see this sentence." in prose) == (tag == "numpy")
+            assert not any("_book" in c.source for c in nb.cells)      # hidden cells left out
+            assert "{value}" not in prose and "framework-only" not in prose
+
+
+def test_the_page_holds_every_framework_value_and_hides_the_checks(book):
+    text = html(book, "a/page")
+    for tag in TAGS:
+        where = f"a:{tag}" + (":3" if tag == "numpy" else "")
+        hidden = "" if tag == "pytorch" else " fw-hidden"
+        assert f'<span class="fw-{tag}{hidden}">{where}</span>' in text
+    assert "framework-only fw-numpy fw-hidden" in text
+    assert "_book.claim" not in text and "vnd.d2lshim" not in text
+
+
+def test_a_false_claim_fails_the_build_with_line_framework_and_numbers(book):
+    page = book / "a" / "page.md"
+    original = page.read_text(encoding="utf-8")
+    try:
+        page.write_text(original + "\n```{code-cell} ipython3\n:tags: [book]\n\n"
+                        "_book.claim('分块比逐列快十倍', 3.0, at_least=10, t_block=0.5)\n```\n",
+                        encoding="utf-8")
+        line = len(original.splitlines()) + 2
+        result, _ = build(book)
+        assert result.returncode != 0
+        assert (f"{page}:{line}: [MXNet] a claim of the page does not hold in this run: "
+                f"«分块比逐列快十倍» does not hold: 3 is not ≥ 10 (t_block = 0.5)"
+                in log_of(result)), log_of(result)[-3000:]
+    finally:
+        page.write_text(original, encoding="utf-8")
+
+
+def test_the_browser_shows_the_selected_frameworks_value(book, browser):
+    """Click each tab: the quoted value and the NumPy-only sentence follow it."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((book / "_build" / "html" / "a" / "page.html").as_uri(), wait_until="load")
+        value = page.locator(".framework-value")
+        only = page.locator(".framework-only")
+        assert value.inner_text() == "a:pytorch" and not only.is_visible()
+        for label, shown in [("NumPy", "a:numpy:3"), ("MXNet", "a:mxnet"),
+                             ("TensorFlow", "a:tensorflow"), ("PyTorch", "a:pytorch")]:
+            page.locator("label.sd-tab-label", has_text=label).first.click()
+            assert value.inner_text() == shown, label
+            assert only.is_visible() == (label == "NumPy"), label
+        # the choice is remembered: the next page load starts with it
+        page.locator("label.sd-tab-label", has_text="NumPy").first.click()
+        page.reload(wait_until="load")
+        page.wait_for_function("document.querySelector('.framework-value').innerText === 'a:numpy:3'")
+        assert only.is_visible()
+    finally:
+        page.close()

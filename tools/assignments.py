@@ -40,7 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 import nbformat  # noqa: E402
 
-from pipeline import frameworks as frameworks_module, source  # noqa: E402
+from pipeline import frameworks as frameworks_module, outputs, source, values  # noqa: E402
+from pipeline.cache import OutputCache  # noqa: E402
 from pipeline.myst_to_markdown import convert_notebook  # noqa: E402
 
 FRAMEWORKS = frameworks_module.from_config(ROOT)
@@ -103,11 +104,17 @@ def _nbgrader(grade_id, *, solution, grade, points=None, locked=False):
 
 
 def instructor_notebook(nb_framework):
-    """The framework notebook with nbgrader metadata on the solution cells."""
+    """The framework notebook with nbgrader metadata on the solution cells.
+
+    ``nb_framework`` is the framework's executed notebook: the prose quotes
+    its values; its outputs are not kept, and the book's hidden cells
+    (``book``: glued values, claim checks) are left out.
+    """
     cells, inside, region = [], False, []
+    glued = values.collect(nb_framework)
     for cell in nb_framework.cells:
         if cell.cell_type == "markdown":
-            for kind, text in _pieces(cell.source):
+            for kind, text in _pieces(values.for_framework(cell.source, glued)):
                 if kind == "start":
                     inside, region = True, []
                     cells.append(nbformat.v4.new_markdown_cell(text))
@@ -123,8 +130,10 @@ def instructor_notebook(nb_framework):
                         region.append(new)
                     cells.append(new)
             continue
-        new = nbformat.v4.new_code_cell(cell.source)
         tags = cell.metadata.get("tags", [])
+        if source.BOOK in tags:
+            continue
+        new = nbformat.v4.new_code_cell(cell.source)
         if inside:
             if source.AUTOGRADER in tags:
                 new.metadata["nbgrader"] = {"test": True}
@@ -151,8 +160,8 @@ def instructor_notebook(nb_framework):
 
     nb = copy.deepcopy(nb_framework)
     nb.cells = cells
-    nb.metadata.pop("framework", None)
-    return source.renumber_cells(convert_notebook(nb, ROOT / "references.bib"))
+    tag = nb.metadata.pop("framework", None)
+    return source.renumber_cells(convert_notebook(nb, ROOT / "references.bib", framework=tag))
 
 
 def write_course(out, frameworks=FRAMEWORKS.tags):
@@ -160,13 +169,16 @@ def write_course(out, frameworks=FRAMEWORKS.tags):
     out = pathlib.Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     (out / "nbgrader_config.py").write_text(NBGRADER_CONFIG, encoding="utf-8")
-    nb = source.read(CHAPTER.read_text(encoding="utf-8"))
+    # The prose quotes each framework's values: they come from the book's
+    # execution cache (after `make book`, nothing executes here).
+    page = source.Page.from_file(CHAPTER, ROOT)
+    cache = OutputCache(ROOT / "_build" / "framework_cache")
+    _, executed = outputs.executed_notebooks(page, FRAMEWORKS, cache, search_path=(ROOT,))
     for framework in frameworks:
         name = assignment_name(framework)
         instructor = out / "source" / name / f"{name}.ipynb"
         instructor.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(instructor_notebook(source.split(nb, FRAMEWORKS.get(framework), FRAMEWORKS)),
-                       instructor)
+        nbformat.write(instructor_notebook(executed[framework]), instructor)
         shutil.rmtree(out / "release" / name, ignore_errors=True)
         command, env = nbgrader_command("generate_assignment", name, "--force")
         subprocess.run(command, cwd=out, env=env, check=True)

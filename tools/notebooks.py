@@ -59,7 +59,7 @@ def write_notebooks(book, out, cache_dir, log=print):
         _, executed = outputs.executed_notebooks(page, frameworks, cache, log, search_path=(book,))
         for framework in frameworks:
             target = out / export.notebook_name(page.name, framework)
-            nb = export.runnable_notebook(executed[framework.tag], bibliography)
+            nb = export.runnable_notebook(executed[framework.tag], bibliography, page, framework)
             write_atomically(target, nbformat.writes(nb))
             log(f"wrote {target}")
             written.append(target)

@@ -1,8 +1,21 @@
 """Wall-clock timing of repeated runs."""
 
+import platform
 import time
 
 import numpy as np
+
+
+def cpu_name():
+    """The processor's model name, as the operating system reports it."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:   # Linux
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
 
 
 class Timer:

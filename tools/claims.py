@@ -1,0 +1,67 @@
+"""The page's claims and how close each came to failing, per framework.
+
+    python tools/claims.py            # from the last `make book` (executes nothing new)
+    python tools/claims.py --survey   # execute with failing claims recorded, not fatal
+
+Every ``d2l.claim`` records its value, bounds and margin (the ratio to the
+nearer bound; 1.0 is the edge).  The table lists them from the smallest
+margin up, so that an author sees which sentences hold by little.  ``--survey``
+runs each framework in a separate cache below ``_build/claims_survey`` with
+claims that do not stop the run, to see all of them after an edit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+sys.path.insert(0, str(ROOT / "tools"))
+from notebooks import framework_pages  # noqa: E402
+
+from pipeline import execute, frameworks as frameworks_module, outputs, values  # noqa: E402
+from pipeline.cache import OutputCache  # noqa: E402
+
+
+def claim_table(book=ROOT, survey=False, log=print):
+    """[(margin, page, framework label, statement, value, bounds, holds)] sorted by margin."""
+    book = pathlib.Path(book)
+    frameworks = frameworks_module.from_config(book)
+    settings, cache_dir = execute.DEFAULT, book / "_build" / "framework_cache"
+    if survey:
+        settings = dataclasses.replace(settings, env=(*settings.env, ("BOOK_CLAIMS", "report")))
+        cache_dir = book / "_build" / "claims_survey"
+    rows = []
+    for page in framework_pages(book, frameworks):
+        _, executed = outputs.executed_notebooks(page, frameworks, OutputCache(cache_dir, warn=log),
+                                                 log, settings, search_path=(book,))
+        for framework in frameworks:
+            for r in values.claims(executed[framework.tag]):
+                bounds = " ".join(b for b in (
+                    f"≥ {r['at_least']:g}" if r["at_least"] is not None else "",
+                    f"≤ {r['at_most']:g}" if r["at_most"] is not None else "") if b)
+                rows.append((r["margin"], page.name, framework.label, r["statement"],
+                             r["value"], bounds, r["holds"]))
+    return sorted(rows, key=lambda row: float(row[0]))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--book", default=str(ROOT))
+    parser.add_argument("--survey", action="store_true",
+                        help="execute with claims recorded instead of fatal")
+    parser.add_argument("--top", type=int, default=0, help="only the N smallest margins")
+    args = parser.parse_args(argv)
+    rows = claim_table(args.book, args.survey, log=lambda m: print(m, file=sys.stderr))
+    for margin, page, label, statement, value, bounds, holds in rows[:args.top or None]:
+        print(f"{'' if holds else 'FAILS '}{margin:7.2f}  {label:<10} {value:<10.4g} {bounds:<10} "
+              f"{statement}")
+    return 0 if all(row[-1] for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

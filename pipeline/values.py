@@ -50,11 +50,13 @@ def without_records(outputs):
     return [o for o in outputs if not set(o.get("data", {})) & set(RECORD_MIMES)]
 
 
-def _line(page, name):
+def _line(page, name, within=None):
+    """The first source line quoting ``name`` (in a line holding ``within``, if given)."""
     if page is None:
         return None
     for number, line in enumerate(page.text.splitlines(), 1):
-        if re.search(r"\{value\}`" + re.escape(name) + r"[:`]", line):
+        if re.search(r"\{value\}`" + re.escape(name) + r"[:`]", line) and (
+                within is None or within.splitlines()[0] in line):
             return number
     return None
 
@@ -79,8 +81,22 @@ def for_framework(text, values, page=None, framework=None):
     return ROLE.sub(lambda m: formatted(values, m, page, framework), text)
 
 
+MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
+
+
+def check_not_in_math(text, page=None):
+    """A role inside ``$…$`` would reach MathJax as raw text: refuse it."""
+    for math in MATH.finditer(text):
+        for match in ROLE.finditer(math.group(0)):
+            raise BookError(f"{{value}}`{match['name']}` stands inside math ({math.group(0)!r}), "
+                            f"where roles are not rendered: put it outside the $…$",
+                            path=page.path if page is not None else None,
+                            line=_line(page, match["name"], math.group(0)))
+
+
 def for_every_framework(text, values_by_tag, frameworks, page=None):
     """``text`` with each ``{value}`` role replaced by a ``{framework-value}`` role."""
+    check_not_in_math(text, page)
     def role(match):
         parts = [f"{f.tag}={formatted(values_by_tag[f.tag], match, page, f)}" for f in frameworks]
         return "{framework-value}`" + "|".join(parts) + "`"

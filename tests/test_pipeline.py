@@ -9,7 +9,7 @@ import re
 import pytest
 
 from book import FRAMEWORKS, ROOT
-from pipeline import cache as cache_module, errors, execute, export, frameworks, merge, outputs, source
+from pipeline import cache as cache_module, errors, execute, export, frameworks, merge, outputs, source, values
 
 HEADER = """---
 jupytext:
@@ -270,3 +270,21 @@ def test_runnable_notebook_has_one_framework(cache, tmp_path):
     assert tags == {"tensorflow"}
     assert all(not set(export.BOOKKEEPING) & set(c.metadata) for c in nb.cells)
     assert len({c["id"] for c in nb.cells}) == len(nb.cells)
+
+
+def test_values_quoted_in_prose_errors_name_the_line(tmp_path):
+    text = "\n".join([HEADER, "# T\n", "A value: {value}`speed:.2f` s.\n",
+                      "Math: $x = {value}`speed`$.\n"])
+    page = source.Page("page", tmp_path / "page.md", text)
+    lines = text.splitlines()
+    quoted, in_math = (lines.index(line) + 1 for line in ("A value: {value}`speed:.2f` s.",
+                                                          "Math: $x = {value}`speed`$."))
+    with pytest.raises(errors.BookError, match=rf"page.md:{quoted}: \[PyTorch\] the prose quotes "
+                                               r"\{value\}`speed` but this framework's run never glued"):
+        values.for_framework(text, {}, page, FRAMEWORKS.get("pytorch"))
+    assert values.for_framework("took {value}`speed:.2f` s", {"speed": 1.234}) == "took 1.23 s"
+    with pytest.raises(errors.BookError, match=rf"page.md:{in_math}: .*inside math"):
+        values.for_every_framework(text, {f.tag: {"speed": 1.0} for f in FRAMEWORKS}, FRAMEWORKS,
+                                   page)
+    with pytest.raises(errors.BookError, match=r"cannot format 'fast'"):
+        values.for_framework("{value}`speed:.2f`", {"speed": "fast"})

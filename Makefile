@@ -3,7 +3,9 @@
 #   make test    run the test suite (unit tests, and checks of the built book)
 # Both create the virtual environment .venv on first use.
 
-PYTHON ?= python3
+# The interpreter the environment is made with: found by
+# tools/supported_python.sh (3.11 or 3.12), or named with PYTHON=.
+PYTHON ?=
 VENV ?= .venv
 PY := $(VENV)/bin/python
 # Tools run other tools by name (nbgrader runs alembic): the environment's
@@ -11,29 +13,29 @@ PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 BUILD := _build
 
-# Data sets are cached here; d2lshim downloads what is missing (and checks its
-# sha1).  Without network, copy the file from DATA_MIRROR if there is one.
-export D2LSHIM_DATA_DIR ?= $(CURDIR)/$(BUILD)/data
+# Data sets are cached where a reader's kernel looks too ($D2LSHIM_DATA_DIR,
+# else the platform cache directory): after an offline `make book` the
+# notebooks run offline as well.  d2lshim downloads what is missing (and
+# checks its sha1); without network, the file is copied from DATA_MIRROR if
+# there is one.
 DATA_MIRROR ?= ../shared/data
-AIRFOIL := $(D2LSHIM_DATA_DIR)/airfoil_self_noise.dat
 
 .PHONY: book test data notebooks assignments bench clean clean-cache env
 
 env: $(VENV)/.installed
 
+# PIP_EXTRA_INDEX_URL (pip reads it from the environment) can point at
+# PyTorch's CPU-only wheel index on Linux: see the README.
 $(VENV)/.installed: requirements.txt pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(PY) || { base=$$(PYTHON="$(PYTHON)" sh tools/supported_python.sh) && \
+		echo "creating $(VENV) with $$base" && $$base -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 data: $(VENV)/.installed
-	@mkdir -p $(D2LSHIM_DATA_DIR)
-	@if [ ! -f $(AIRFOIL) ] && [ -f $(DATA_MIRROR)/airfoil_self_noise.dat ]; then \
-		cp $(DATA_MIRROR)/airfoil_self_noise.dat $(AIRFOIL).tmp && mv $(AIRFOIL).tmp $(AIRFOIL); \
-		echo "seeded $(AIRFOIL) from $(DATA_MIRROR)"; fi
-	$(PY) -c "from d2lshim import _data; print('data:', _data.download('airfoil'))"
+	$(PY) tools/seed_data.py $(DATA_MIRROR)
 
 # tools/build_book.py is `jupyter-book build` without a 2-second import.
 book: data

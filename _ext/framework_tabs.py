@@ -116,8 +116,9 @@ def _downloads(app, page, executed, frameworks):
     links = {}
     for framework in frameworks:
         path = folder / export.notebook_name(page.name, framework)
-        text = nbformat.writes(export.runnable_notebook(executed[framework.tag], bibliography(app),
-                                                        page, framework))
+        text = nbformat.writes(export.runnable_notebook(
+            executed[framework.tag], bibliography(app), page, framework,
+            export.install_source(app.config.html_theme_options.get("repository_url"))))
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             write_atomically(path, text)
         links[framework.tag] = "/" + os.path.relpath(path, app.srcdir)
@@ -211,22 +212,36 @@ def purge_downloads(app, env, docname):
     getattr(env, "framework_downloads", {}).pop(docname, None)
 
 
-def default_ipynb_download(app, exception):
-    """Make the theme's ".ipynb" download the default framework's notebook.
+def download_menu(app, pagename, templatename, context, doctree):
+    """The header's download menu: each framework's runnable notebook, never the source.
 
-    sphinx-book-theme offers ``_sources/<page>.ipynb``, a copy of the notebook
-    MyST-NB rendered: for a framework page that is the merged notebook (all
-    frameworks, tab markup), which runs nowhere.  Replace it by the runnable
-    notebook of the default framework; the page links all of them.
+    sphinx-book-theme offers the page source (``_sources/…md``, which for a
+    chapter holds every framework and the hidden autograder tests) and a copy
+    of the notebook MyST-NB rendered (tab markup that runs nowhere).  Replace
+    both by the per-framework notebooks the page links below its title; keep
+    the theme's print-to-PDF entry.  Runs after the theme filled the menu.
     """
-    if exception is not None or app.builder.format != "html":
-        return
-    default = book_frameworks(app).default
-    for page, links in getattr(app.env, "framework_downloads", {}).items():
-        notebook = pathlib.Path(app.srcdir, links[default.tag].lstrip("/"))
-        target = pathlib.Path(app.outdir, "_sources", page + ".ipynb")
-        if target.parent.exists():
-            write_atomically(target, notebook.read_text(encoding="utf-8"))
+    links = getattr(app.env, "framework_downloads", {}).get(pagename, {})
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        kept = [b for b in group["buttons"]
+                if b.get("label") not in ("download-source-button", "download-notebook-button")]
+        notebooks = []
+        for framework in book_frameworks(app):
+            if framework.tag not in links:
+                continue
+            source_file = os.path.relpath(pathlib.Path(app.srcdir, links[framework.tag].lstrip("/")),
+                                          app.srcdir)
+            target = app.env.dlfiles.get(source_file)
+            if target is None:
+                continue
+            notebooks.append({
+                "type": "link", "label": f"download-{framework.tag}-notebook-button",
+                "url": context["pathto"](f"_downloads/{target[1]}", 1),
+                "text": f".ipynb（{framework.label}）", "icon": "fas fa-code",
+                "tooltip": f"下载可运行的 {framework.label} notebook"})
+        group["buttons"] = notebooks + kept
 
 
 def builder_inited(app):
@@ -247,5 +262,6 @@ def setup(app):
     app.connect("builder-inited", builder_inited)
     app.connect("doctree-read", fill_slots)
     app.connect("env-purge-doc", purge_downloads)
-    app.connect("build-finished", default_ipynb_download)
+    # after sphinx-book-theme's add_header_buttons (priority 501)
+    app.connect("html-page-context", download_menu, priority=502)
     return {"version": "2.0", "parallel_read_safe": False, "parallel_write_safe": True}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+import nbformat
+
 from . import source, values
 from .myst_to_markdown import convert_notebook
 
@@ -11,9 +13,41 @@ from .myst_to_markdown import convert_notebook
 BOOKKEEPING = ("source_index", "source_line")
 
 
-def runnable_notebook(nb_framework, bibliography=None, page=None, framework=None):
+SETUP = """\
+# 准备运行环境：这个 notebook 需要 d2lshim 和 {label}；已经装好时这一格什么也不做。
+# 默认从本书的代码仓库安装；环境变量 D2LSHIM_SOURCE 可以改用 pip 认得的任何来源
+# （本地路径、wheel 文件或 URL）。
+import importlib, importlib.util, os, subprocess, sys
+if importlib.util.find_spec('d2lshim') is None or importlib.util.find_spec('{module}') is None:
+    source = os.environ.get('D2LSHIM_SOURCE', '{default_source}')
+    requirement = (f'd2lshim[{extra}] @ {{source}}' if '://' in source
+                   else f'{{source}}[{extra}]')
+    subprocess.run([sys.executable, '-m', 'pip', 'install', requirement], check=True)
+    importlib.invalidate_caches()"""
+
+
+def setup_cell(framework, install_source):
+    """The first code cell of a downloadable notebook: installs d2lshim with the
+    framework's extra (``d2lshim[torch]``) where it is missing.  ``None`` for
+    a framework whose module is not part of d2lshim."""
+    package, _, extra = framework.module.partition(".")
+    if package != "d2lshim" or not extra or not install_source:
+        return None
+    return nbformat.v4.new_code_cell(SETUP.format(label=framework.label, module=extra, extra=extra,
+                                                  default_source=install_source))
+
+
+def install_source(repository_url):
+    """What pip installs d2lshim from by default: the book's repository."""
+    return f"git+{repository_url.rstrip('/')}" if repository_url else None
+
+
+def runnable_notebook(nb_framework, bibliography=None, page=None, framework=None,
+                      install_from=None):
     """A clean notebook for readers: plain Markdown with this framework's values
-    and prose, no hidden cells, no tests, no bookkeeping."""
+    and prose, no hidden cells, no tests, no bookkeeping; with ``install_from``
+    (see :func:`install_source`) it starts with a setup cell, so that it runs
+    anywhere."""
     nb = copy.deepcopy(nb_framework)
     tag = nb.metadata.pop("framework", None)
     glued = values.collect(nb)
@@ -27,6 +61,11 @@ def runnable_notebook(nb_framework, bibliography=None, page=None, framework=None
             cell.outputs = values.without_records(cell.outputs)
         else:
             cell.source = values.for_framework(cell.source, glued, page, framework)
+    setup = setup_cell(framework, install_from) if framework is not None else None
+    if setup is not None:
+        first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), 0)
+        nb.cells.insert(first_code, setup)
+        source.renumber_cells(nb)
     return convert_notebook(nb, bibliography, framework=tag)
 
 

@@ -3,7 +3,6 @@
 import importlib
 import os
 import pathlib
-import shutil
 
 import pytest
 
@@ -17,13 +16,12 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 
 def pytest_configure(config):
-    """Point the data cache at _build/data (as the Makefile does) and seed it."""
-    cache = pathlib.Path(os.environ.setdefault("D2LSHIM_DATA_DIR", str(ROOT / "_build" / "data")))
-    target = cache / AIRFOIL_MIRROR.name
-    if not target.exists() and AIRFOIL_MIRROR.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(AIRFOIL_MIRROR, target.with_suffix(".tmp"))
-        os.replace(target.with_suffix(".tmp"), target)
+    """Seed d2lshim's default data cache (the one the book build and readers use)."""
+    import sys
+    sys.path.insert(0, str(ROOT / "tools"))
+    from seed_data import seed
+    if AIRFOIL_MIRROR.exists():
+        seed(AIRFOIL_MIRROR.parent)
 
 
 @pytest.fixture(params=FRAMEWORKS)

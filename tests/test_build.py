@@ -62,24 +62,34 @@ def test_make_notebooks_writes_one_runnable_notebook_per_framework(tmp_path):
     assert "executed" not in result.stdout     # taken from the build's cache
 
 
-def test_launch_and_repository_buttons_come_from_the_config():
-    """One place sets the repository: _config.yml; the page's buttons follow it."""
+def test_repository_button_and_notebook_setup_come_from_the_config():
+    """One place sets the repository: _config.yml; the page's button and every
+    downloadable notebook's setup cell follow it.  No launch button opens the
+    three-framework source."""
     import yaml
     from book import CHAPTER_HTML
     require_build()
     url = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
-    org_repo = url.rstrip("/").split("github.com/")[1]
     html = CHAPTER_HTML.read_text(encoding="utf-8")
     assert f'href="{url}"' in html
-    assert (f"https://mybinder.org/v2/gh/{org_repo}/main?urlpath=lab/tree/"
-            "chapters/chapter_optimization/minibatch-sgd.md") in html
+    assert "mybinder" not in html and "colab" not in html.lower()
+    for fw in ("mxnet", "pytorch", "tensorflow"):
+        nb = nbformat.read(ROOT / "_build" / "notebooks" / f"{CHAPTER_PAGE}-{fw}.ipynb", 4)
+        setup = next(c for c in nb.cells if c.cell_type == "code")
+        assert f"git+{url}" in setup.source and "D2LSHIM_SOURCE" in setup.source
 
 
-def test_theme_ipynb_download_is_the_default_framework_notebook():
-    import json
-    from book import CHAPTER_PAGE, HTML
+def test_download_menu_offers_each_frameworks_notebook_and_never_the_source():
+    import re
+    from book import CHAPTER_HTML, HTML
     require_build()
-    nb = json.loads((HTML / "_sources" / f"{CHAPTER_PAGE}.ipynb").read_text(encoding="utf-8"))
-    tags = {t for c in nb["cells"] if c["cell_type"] == "code" for t in c["metadata"].get("tags", [])}
-    assert tags == {"pytorch"}
-    assert not any("framework_slot" in c["metadata"] for c in nb["cells"])
+    html = CHAPTER_HTML.read_text(encoding="utf-8")
+    menu = html[html.index('dropdown-download-buttons'):]
+    menu = menu[:menu.index("</ul>")]
+    links = re.findall(r'href="([^"]+)"', menu)
+    assert [link.rsplit("/", 1)[-1] for link in links] == [
+        f"minibatch-sgd-{fw}.ipynb" for fw in ("mxnet", "pytorch", "tensorflow")]
+    for link in links:
+        assert (CHAPTER_HTML.parent / link).resolve().is_file()
+    assert ".md" not in menu and "_sources" not in html
+    assert not (HTML / "_sources").exists()

@@ -54,12 +54,15 @@ def write_notebooks(book, out, cache_dir, log=print):
     frameworks = frameworks_module.from_config(book)
     cache = OutputCache(cache_dir, warn=log)
     bibliography = book / "references.bib"
+    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
+    install_from = export.install_source((config.get("repository") or {}).get("url"))
     written = []
     for page in framework_pages(book, frameworks):
         _, executed = outputs.executed_notebooks(page, frameworks, cache, log, search_path=(book,))
         for framework in frameworks:
             target = out / export.notebook_name(page.name, framework)
-            nb = export.runnable_notebook(executed[framework.tag], bibliography, page, framework)
+            nb = export.runnable_notebook(executed[framework.tag], bibliography, page, framework,
+                                          install_from)
             write_atomically(target, nbformat.writes(nb))
             log(f"wrote {target}")
             written.append(target)

@@ -1,0 +1,174 @@
+"""Plotting helpers: ``set_figsize``, ``plot`` and the live ``Animator``."""
+
+import io
+import time
+
+import matplotlib
+
+matplotlib.rcParams.setdefault("figure.figsize", (3.5, 2.5))
+from matplotlib import pyplot as plt  # noqa: E402  (after the rcParams default)
+
+DEFAULT_FIGSIZE = (3.5, 2.5)
+DEFAULT_FMTS = ("-", "m--", "g-.", "r:")
+
+
+def set_figsize(figsize=DEFAULT_FIGSIZE):
+    """Set the size of the figures that ``plot`` draws from now on."""
+    plt.rcParams["figure.figsize"] = tuple(figsize)
+
+
+def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
+    """Label, limit and scale one matplotlib ``Axes``."""
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_xscale(xscale)
+    axes.set_yscale(yscale)
+    if xlim is not None:
+        axes.set_xlim(xlim)
+    if ylim is not None:
+        axes.set_ylim(ylim)
+    if legend:
+        axes.legend(legend)
+    axes.grid()
+
+
+def _as_list(values):
+    """Turn a tensor, array or list into a plain Python list of floats."""
+    if hasattr(values, "tolist"):
+        values = values.tolist()
+    return list(values)
+
+
+def _is_one_series(values):
+    """True if ``values`` is a single series rather than a list of series."""
+    if hasattr(values, "ndim"):
+        return values.ndim == 1
+    return isinstance(values, (list, tuple)) and not (values and hasattr(values[0], "__len__"))
+
+
+def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None,
+         ylim=None, xscale="linear", yscale="linear", fmts=DEFAULT_FMTS,
+         figsize=None, axes=None):
+    """Plot one or several series.
+
+    ``X`` and ``Y`` are a series each or lists of series; with ``Y`` omitted
+    ``X`` is plotted against its index.  ``figsize=None`` keeps the size set
+    with :func:`set_figsize` (unlike d2l, which resets it on every call).
+    """
+    if _is_one_series(X):
+        X = [X]
+    if Y is None:
+        X, Y = [[]] * len(X), X
+    elif _is_one_series(Y):
+        Y = [Y]
+    if len(X) != len(Y):
+        X = X * len(Y)
+    if axes is None:
+        if figsize is not None:
+            plt.figure(figsize=figsize)
+        axes = plt.gca()
+    axes.cla()
+    for x, y, fmt in zip(X, Y, fmts * len(Y)):
+        if len(x):
+            axes.plot(_as_list(x), _as_list(y), fmt)
+        else:
+            axes.plot(_as_list(y), fmt)
+    set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
+    return axes
+
+
+def _in_jupyter_kernel():
+    """True inside a Jupyter kernel (where rich output can be shown)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # IPython is optional outside notebooks
+        return False
+    shell = get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+class Animator:
+    """Plot data as it arrives.
+
+    In a Jupyter kernel the figure is drawn once and then updated in place
+    (one display handle), so an executed notebook keeps one final figure.
+    Elsewhere nothing is shown while points are added; the data stays in
+    ``X`` and ``Y`` (one list per line) and the figure in ``fig``.
+
+    Drawing a figure takes tens of milliseconds.  With ``min_interval`` > 0
+    the figure is redrawn at most that often (seconds); call ``flush()``
+    after the last ``add`` to show the final state.  ``live=False`` never
+    shows anything (``None``: show only inside a Jupyter kernel).
+    """
+
+    def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None,
+                 ylim=None, xscale="linear", yscale="linear", fmts=DEFAULT_FMTS,
+                 nrows=1, ncols=1, figsize=DEFAULT_FIGSIZE, min_interval=0.0, live=None):
+        from matplotlib.figure import Figure
+
+        # A Figure that pyplot does not track: it is never shown twice by
+        # the inline backend at the end of a cell, and never leaks.
+        self.fig = Figure(figsize=figsize)
+        axes = self.fig.subplots(nrows, ncols, squeeze=False).ravel()
+        self.axes = list(axes)
+        self._config = (xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
+        self.fmts = fmts
+        self.X, self.Y = None, None
+        self._handle = None
+        self._live = _in_jupyter_kernel() if live is None else live
+        self.min_interval = min_interval
+        self._shown_at = None      # perf_counter() of the last redraw
+        self._pending = False      # points added since the last redraw
+
+    def add(self, x, y):
+        """Add one point to each line: ``y`` is a number or one per line."""
+        if not hasattr(y, "__len__"):
+            y = [y]
+        n = len(y)
+        if not hasattr(x, "__len__"):
+            x = [x] * n
+        if self.X is None:
+            self.X = [[] for _ in range(n)]
+            self.Y = [[] for _ in range(n)]
+        if len(self.Y) != n or len(x) != n:
+            raise ValueError(f"Animator.add(): expected {len(self.Y)} values per point, got {n}")
+        for i, (a, b) in enumerate(zip(x, y)):
+            if a is not None and b is not None:
+                self.X[i].append(float(a))
+                self.Y[i].append(float(b))
+        if self._live:
+            self._pending = True
+            now = time.perf_counter()
+            if self._shown_at is None or now - self._shown_at >= self.min_interval:
+                self.show()
+
+    def flush(self):
+        """Show the points added since the last redraw, if any."""
+        if self._live and self._pending:
+            self.show()
+
+    def draw(self):
+        """Redraw the lines from ``X`` and ``Y`` onto the figure."""
+        axes = self.axes[0]
+        axes.cla()
+        for x, y, fmt in zip(self.X or [], self.Y or [], self.fmts):
+            axes.plot(x, y, fmt)
+        set_axes(axes, *self._config)
+        return self.fig
+
+    def png(self):
+        """The current figure as PNG bytes."""
+        buffer = io.BytesIO()
+        self.draw().savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+    def show(self):
+        """Show the figure in the notebook, replacing its previous state."""
+        from IPython.display import Image, display
+
+        image = Image(data=self.png(), format="png")
+        self._shown_at, self._pending = time.perf_counter(), False
+        if self._handle is None:
+            self._handle = display(image, display_id=True)
+        else:
+            self._handle.update(image)

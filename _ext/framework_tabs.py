@@ -132,7 +132,7 @@ def _download_cell(links, frameworks):
         f"```{{admonition}} {len(frameworks)} 种框架\n:class: tip framework-downloads\n"
         f"本页每段代码都有 {labels} 的版本，并且都在构建本书时实际运行过；"
         "点击代码上方的标签切换框架，整页（以及其他页面）会一起切换。"
-        f"下载可在本地运行的 notebook（含输出）：{parts}\n```")
+        f"下载可在本地运行的 notebook（含输出；第一格会按需安装 d2lshim 和对应的框架）：{parts}\n```")
 
 
 def read_page(text):

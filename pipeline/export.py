@@ -37,6 +37,19 @@ def setup_cell(framework, install_source):
                                                   default_source=install_source))
 
 
+def _renumber_executions(nb):
+    """Execution counts 1, 2, 3, … as if the reader's notebook had run alone
+    (the hidden cells that ran in between are gone)."""
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1
+            cell.execution_count = count
+            for output in cell.outputs:
+                if output.get("output_type") == "execute_result":
+                    output["execution_count"] = count
+
+
 def install_source(repository_url):
     """What pip installs d2lshim from by default: the book's repository."""
     return f"git+{repository_url.rstrip('/')}" if repository_url else None
@@ -61,6 +74,7 @@ def runnable_notebook(nb_framework, bibliography=None, page=None, framework=None
             cell.outputs = values.without_records(cell.outputs)
         else:
             cell.source = values.for_framework(cell.source, glued, page, framework)
+    _renumber_executions(nb)
     setup = setup_cell(framework, install_from) if framework is not None else None
     if setup is not None:
         first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), 0)

@@ -23,8 +23,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 from notebooks import framework_pages  # noqa: E402
 
-from pipeline import execute, frameworks as frameworks_module, outputs, values  # noqa: E402
+from pipeline import execute, frameworks as frameworks_module, outputs, source, values  # noqa: E402
 from pipeline.cache import OutputCache  # noqa: E402
+
+
+def book_cell_seconds(nb_framework):
+    """Seconds the hidden ``book`` cells ran, from nbclient's timestamps (None if
+    the notebook came from the cache, which keeps no timestamps)."""
+    from datetime import datetime
+    total, seen = 0.0, False
+    for cell in nb_framework.cells:
+        stamps = cell.get("metadata", {}).get("execution", {})
+        if cell.cell_type == "code" and source.BOOK in cell.metadata.get("tags", []) and stamps:
+            start = datetime.fromisoformat(stamps["iopub.execute_input"].replace("Z", "+00:00"))
+            end = datetime.fromisoformat(stamps["shell.execute_reply"].replace("Z", "+00:00"))
+            total, seen = total + (end - start).total_seconds(), True
+    return total if seen else None
 
 
 def claim_table(book=ROOT, survey=False, log=print):
@@ -40,6 +54,10 @@ def claim_table(book=ROOT, survey=False, log=print):
         _, executed = outputs.executed_notebooks(page, frameworks, OutputCache(cache_dir, warn=log),
                                                  log, settings, search_path=(book,))
         for framework in frameworks:
+            seconds = book_cell_seconds(executed[framework.tag])
+            if seconds is not None:
+                log(f"{page.name}: [{framework.label}] the hidden book cells (values, claims) "
+                    f"ran for {seconds:.2f} s")
             for r in values.claims(executed[framework.tag]):
                 bounds = " ".join(b for b in (
                     f"≥ {r['at_least']:g}" if r["at_least"] is not None else "",

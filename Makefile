@@ -20,7 +20,7 @@ BUILD := _build
 # there is one.
 DATA_MIRROR ?= ../shared/data
 
-.PHONY: book test data notebooks assignments bench clean clean-cache env
+.PHONY: book test data notebooks assignments bench clean clean-cache env pdf
 
 env: $(VENV)/.installed
 
@@ -41,9 +41,14 @@ data: $(VENV)/.installed
 book: data
 	$(PY) tools/build_book.py . --builder html -n -W --keep-going
 
+# One PDF per framework from the execution cache (XeLaTeX; see the README for
+# the TeX packages and fonts).
+pdf: book
+	$(PY) tools/build_pdf.py
+
 # The tests check what the build executed, so they build first (a no-op when
-# nothing changed).
-test: book
+# nothing changed), the PDFs included.
+test: book pdf
 	$(PY) -m pytest
 
 notebooks: data
@@ -56,7 +61,8 @@ bench: data
 # keyed by code and environment and is never stale.  `make clean-cache`
 # drops it, so that the next build executes every framework again.
 clean:
-	rm -rf $(BUILD)/html $(BUILD)/jupyter_execute $(BUILD)/.doctrees $(BUILD)/notebooks
+	rm -rf $(BUILD)/html $(BUILD)/jupyter_execute $(BUILD)/.doctrees $(BUILD)/notebooks \
+		$(BUILD)/pdf $(BUILD)/pdf-build
 
 clean-cache:
 	rm -rf $(BUILD)/framework_cache

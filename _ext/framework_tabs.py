@@ -14,6 +14,11 @@ framework's cells into its tab (the ``framework-slot`` placeholders).
 
 The frameworks are the config value ``frameworks`` (``sphinx.config`` in
 ``_config.yml``, see ``pipeline/frameworks.py``).
+
+A *single-framework edition* (``BOOK_FRAMEWORK_EDITION=pytorch``, what
+``make pdf`` builds) renders each framework page as that framework's page
+only: its code and outputs, its values in the prose, its ``{framework-only}``
+blocks; no tabs, no other framework's code.
 """
 
 from __future__ import annotations
@@ -80,6 +85,13 @@ class FrameworkOnly(SphinxDirective):
         if unknown:
             raise self.error(f"framework-only: unknown framework {', '.join(unknown)} "
                              f"(the book has {', '.join(known)})")
+        single = edition(self.env.app)
+        if single is not None:            # a one-framework edition keeps or drops it
+            if single.tag not in self.arguments:
+                return []
+            node = nodes.container()
+            self.state.nested_parse(self.content, self.content_offset, node)
+            return node.children
         node = nodes.container(classes=["framework-only", *_visibility(self.arguments)])
         self.state.nested_parse(self.content, self.content_offset, node)
         return [node]
@@ -91,6 +103,28 @@ class FrameworkSlot(SphinxDirective):
 
     def run(self):
         return [framework_slot(key=self.arguments[0])]
+
+
+#: The environment variable that selects a single-framework edition.
+EDITION_ENV = "BOOK_FRAMEWORK_EDITION"
+
+
+def edition(app):
+    """The framework of a single-framework edition, or ``None`` for the tabbed book."""
+    tag = os.environ.get(EDITION_ENV)
+    if not tag:
+        return None
+    frameworks = book_frameworks(app)
+    if tag not in frameworks.tags:
+        raise ConfigError(f"{EDITION_ENV}={tag}: not a framework of this book "
+                          f"({', '.join(frameworks.tags)})")
+    return frameworks.get(tag)
+
+
+def cache_dir(app):
+    """The execution cache: ``_build/framework_cache`` below the book, wherever
+    the output goes (a PDF build writes elsewhere but reuses the cache)."""
+    return pathlib.Path(app.srcdir, "_build", "framework_cache")
 
 
 def build_dir(app):
@@ -125,14 +159,21 @@ def _downloads(app, page, executed, frameworks):
     return links
 
 
-def _download_cell(links, frameworks):
+def _download_cell(app, page, links, frameworks):
+    """Below the title: the per-framework notebooks, and the PDFs that
+    ``make pdf`` puts into the site's ``pdf/`` folder."""
     labels = "、".join(f.label for f in frameworks[:-1]) + f"和 {frameworks[-1].label}"
-    parts = " · ".join(f"{{download}}`{f.label} <{links[f.tag]}>`" for f in frameworks)
+    notebooks = " · ".join(f"{{download}}`{f.label} <{links[f.tag]}>`" for f in frameworks)
+    to_root = "../" * page.name.count("/")
+    stem = pathlib.PurePosixPath(app.config.latex_documents[0][1]).stem
+    pdfs = " · ".join(f'<a class="framework-pdf" href="{to_root}pdf/{stem}-{f.tag}.pdf">{f.label}</a>'
+                      for f in frameworks)
     return nbformat.v4.new_markdown_cell(
         f"```{{admonition}} {len(frameworks)} 种框架\n:class: tip framework-downloads\n"
         f"本页每段代码都有 {labels} 的版本，并且都在构建本书时实际运行过；"
         "点击代码上方的标签切换框架，整页（以及其他页面）会一起切换。"
-        f"下载可在本地运行的 notebook（含输出；第一格会按需安装 d2lshim 和对应的框架）：{parts}\n```")
+        f"下载可在本地运行的 notebook（含输出；第一格会按需安装 d2lshim 和对应的框架）：{notebooks}。"
+        f"每种框架的 PDF（整本书，只含这种框架的代码和结果）：{pdfs}\n```")
 
 
 def read_page(text):
@@ -149,24 +190,27 @@ def read_page(text):
     page = source.Page(env.docname, pathlib.Path(env.doc2path(env.docname)), text)
     # A change of this extension or the pipeline re-reads the page; the
     # cache key decides whether anything executes.
+    # A change of this extension, of the pipeline or of a framework's module
+    # (d2lshim: part of the cache key) re-reads the page; the cache key
+    # decides whether anything executes.
     here = pathlib.Path(__file__).resolve()
-    for path in [*here.parent.glob("*.py"), *(here.parents[1] / "pipeline").glob("*.py")]:
+    for path in [*here.parent.glob("*.py"), *(here.parents[1] / "pipeline").glob("*.py"),
+                 *(path for framework in frameworks
+                   for path in module_files(framework.module, (page.path.parent, _APP.srcdir)))]:
         env.note_dependency(str(path))
     try:
         nb, executed = outputs.executed_notebooks(
-            page, frameworks, OutputCache(build_dir(_APP) / "framework_cache", warn=logger.warning),
+            page, frameworks, OutputCache(cache_dir(_APP), warn=logger.warning),
             log=lambda message: logger.info(f"[framework-tabs] {message}"),
             search_path=(_APP.srcdir,))
+        single = edition(_APP)
+        if single is not None:
+            return export.framework_edition(executed[single.tag], page, single)
         merged = merge(nb, executed, frameworks, page)
     except errors.BookError as error:
         raise ExtensionError(str(error)) from None
-    # d2lshim (or whichever module a framework imports) is part of the cache
-    # key: a change of it must re-read the page.
-    for framework in frameworks:
-        for path in module_files(framework.module, (page.path.parent, _APP.srcdir)):
-            env.note_dependency(str(path))
     links = _downloads(_APP, page, executed, frameworks)
-    _insert_after_title(merged, _download_cell(links, frameworks))
+    _insert_after_title(merged, _download_cell(_APP, page, links, frameworks))
     if not hasattr(env, "framework_downloads"):
         env.framework_downloads = {}
     env.framework_downloads[page.name] = links

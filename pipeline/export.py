@@ -55,14 +55,12 @@ def install_source(repository_url):
     return f"git+{repository_url.rstrip('/')}" if repository_url else None
 
 
-def runnable_notebook(nb_framework, bibliography=None, page=None, framework=None,
-                      install_from=None):
-    """A clean notebook for readers: plain Markdown with this framework's values
-    and prose, no hidden cells, no tests, no bookkeeping; with ``install_from``
-    (see :func:`install_source`) it starts with a setup cell, so that it runs
-    anywhere."""
+def framework_edition(nb_framework, page=None, framework=None):
+    """One framework's page, still in MyST: what a single-framework edition of
+    the book (its PDF) renders.  Hidden cells and grader markers are gone,
+    outputs carry no value records, and the prose quotes this framework's
+    values; ``{framework-only}`` blocks stay for Sphinx to keep or drop."""
     nb = copy.deepcopy(nb_framework)
-    tag = nb.metadata.pop("framework", None)
     glued = values.collect(nb)
     nb.cells = [c for c in nb.cells if not source.is_hidden(c)]
     source.renumber_cells(nb)
@@ -75,6 +73,17 @@ def runnable_notebook(nb_framework, bibliography=None, page=None, framework=None
         else:
             cell.source = values.for_framework(cell.source, glued, page, framework)
     _renumber_executions(nb)
+    return nb
+
+
+def runnable_notebook(nb_framework, bibliography=None, page=None, framework=None,
+                      install_from=None):
+    """A clean notebook for readers: plain Markdown with this framework's values
+    and prose, no hidden cells, no tests, no bookkeeping; with ``install_from``
+    (see :func:`install_source`) it starts with a setup cell, so that it runs
+    anywhere."""
+    nb = framework_edition(nb_framework, page, framework)
+    tag = nb.metadata.pop("framework", None)
     setup = setup_cell(framework, install_from) if framework is not None else None
     if setup is not None:
         first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), 0)

@@ -1,0 +1,91 @@
+"""`make pdf`: one PDF per framework, in Chinese, from the same executed outputs.
+
+`make test` builds the PDFs first (`make pdf`, which needs XeLaTeX and the Noto
+CJK fonts: see the README); these tests read what it wrote.
+"""
+
+import pathlib
+import re
+import subprocess
+
+import pytest
+
+from book import CHAPTER, FRAMEWORKS, ROOT, executed_notebook
+from pipeline import source
+
+PDF = ROOT / "_build" / "pdf"
+IMPORT_LINE = {"mxnet": "from d2lshim import mxnet as d2l", "pytorch": "from d2lshim import torch as d2l",
+               "tensorflow": "from d2lshim import tensorflow as d2l"}
+
+
+def pdf_of(tag):
+    path = PDF / f"minibatch-sgd-{tag}.pdf"
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run `make pdf` (or `make test`, which builds it)")
+    return path
+
+
+def text_of(tag):
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_of(tag)), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def latex_dir(tag):
+    return ROOT / "_build" / "pdf-build" / tag / "_build" / "latex"
+
+
+@pytest.fixture(params=[fw.tag for fw in FRAMEWORKS])
+def tag(request):
+    return request.param
+
+
+def headings():
+    text = CHAPTER.read_text(encoding="utf-8")
+    return ["小批量随机梯度下降", *re.findall(r"^##+ (.+)$", text, re.M)]
+
+
+def test_the_pdf_holds_every_heading_in_chinese(tag):
+    text = re.sub(r"\s+", "", text_of(tag))       # pdftotext breaks lines anywhere
+    missing = [h for h in headings() if re.sub(r"\s+", "", h) not in text]
+    assert not missing and len(headings()) >= 8, missing
+    for part in ("解答练习1", "解答练习4", "Ioffe"):   # the solutions and the bibliography
+        assert part in text, part
+
+
+def test_only_this_frameworks_code(tag):
+    lines = {line.strip() for line in text_of(tag).splitlines()}
+    assert IMPORT_LINE[tag] in lines
+    for other, line in IMPORT_LINE.items():
+        if other != tag:
+            assert line not in lines, f"the {tag} PDF shows {other}'s code: {line}"
+
+
+def test_the_values_in_the_prose_are_this_frameworks(tag):
+    nb = executed_notebook(tag)
+    from pipeline import values
+    glued = values.collect(nb)
+    text = re.sub(r"\s+", "", text_of(tag))
+    # the sentence that quotes the SGD epoch time, formatted as the page formats it
+    assert f"随机梯度下降每一轮的用时（{glued['sec_sgd']:.3f}秒）" in text
+
+
+def test_no_glyph_is_missing(tag):
+    log = (latex_dir(tag) / "minibatch-sgd.log").read_text(errors="replace")
+    assert "Missing character" not in log
+
+
+def test_every_figure_of_the_run_is_in_the_pdf(tag):
+    nb = executed_notebook(tag)
+    figures = sum(1 for c in nb.cells if c.cell_type == "code" and not source.is_hidden(c)
+                  for o in c.outputs if any(m.startswith("image/") for m in o.get("data", {})))
+    tex = (latex_dir(tag) / "minibatch-sgd.tex").read_text(encoding="utf-8")
+    assert figures >= 9 and tex.count("\\sphinxincludegraphics") == figures
+
+
+def test_the_page_links_the_three_pdfs():
+    from book import CHAPTER_HTML
+    html = CHAPTER_HTML.read_text(encoding="utf-8")
+    for fw in FRAMEWORKS:
+        href = f"../../pdf/minibatch-sgd-{fw.tag}.pdf"
+        assert f'href="{href}"' in html
+        assert (CHAPTER_HTML.parent / href).resolve().is_file()

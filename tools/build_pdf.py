@@ -1,0 +1,83 @@
+"""``make pdf``: one PDF of the whole book per framework, from the execution cache.
+
+    python tools/build_pdf.py [--book .] [--frameworks pytorch ...]
+
+For each framework this builds a single-framework edition of the book
+(``BOOK_FRAMEWORK_EDITION``, see ``_ext/framework_tabs.py``) with Jupyter
+Book's LaTeX route and XeLaTeX into ``_build/pdf-build/<tag>/``, and copies
+the PDF to ``_build/pdf/<name>-<tag>.pdf`` and, when the web site has been
+built, into ``_build/html/pdf/`` where the page links it.  Nothing executes:
+the outputs come from ``_build/framework_cache``.  A glyph missing from the
+fonts is an error, as a warning is under ``-W``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline import frameworks as frameworks_module  # noqa: E402
+
+EDITION_ENV = "BOOK_FRAMEWORK_EDITION"
+MISSING_GLYPH = re.compile(r"^Missing character: .*$", re.M)
+
+
+def pdf_stem(book):
+    """The stem of ``latex.latex_documents.targetname`` in ``_config.yml``."""
+    import yaml
+    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
+    target = ((config.get("latex") or {}).get("latex_documents") or {}).get("targetname", "book.tex")
+    return pathlib.PurePosixPath(target).stem
+
+
+def build(book, framework, log=print):
+    """Build one framework's PDF; return its path below ``_build/pdf``."""
+    out = book / "_build" / "pdf-build" / framework.tag
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_book.py"), str(book), "--builder", "pdflatex",
+         "--path-output", str(out), "-n", "-W", "--keep-going"],
+        env={**os.environ, EDITION_ENV: framework.tag}, capture_output=True, text=True)
+    latex = out / "_build" / "latex"
+    if result.returncode != 0:
+        raise SystemExit(f"error: the {framework.label} PDF did not build "
+                         f"(log: {latex / (pdf_stem(book) + '.log')}):\n{(result.stdout + result.stderr)[-3000:]}")
+    log_text = (latex / f"{pdf_stem(book)}.log").read_text(errors="replace")
+    missing = sorted(set(MISSING_GLYPH.findall(log_text)))
+    if missing:
+        raise SystemExit(f"error: the {framework.label} PDF lacks glyphs (install the fonts "
+                         f"named in the README):\n" + "\n".join(missing[:20]))
+    stem = pdf_stem(book)
+    target = book / "_build" / "pdf" / f"{stem}-{framework.tag}.pdf"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(latex / f"{stem}.pdf", target)
+    site = book / "_build" / "html"
+    if site.is_dir():
+        (site / "pdf").mkdir(exist_ok=True)
+        shutil.copyfile(target, site / "pdf" / target.name)
+    log(f"{framework.label}: {target.relative_to(book)} in {time.perf_counter() - start:.1f} s")
+    return target
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--book", default=str(ROOT))
+    parser.add_argument("--frameworks", nargs="+", default=None)
+    args = parser.parse_args(argv)
+    book = pathlib.Path(args.book).resolve()
+    frameworks = frameworks_module.from_config(book)
+    for tag in args.frameworks or frameworks.tags:
+        build(book, frameworks.get(tag))
+
+
+if __name__ == "__main__":
+    main()

@@ -42,17 +42,25 @@ def reader_env(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "venv", str(home / "venv")], check=True)
     python = home / "venv" / "bin" / "python"
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", *KERNEL_ONLY], check=True)
+    # what pip gets from the repository: the package and its metadata (pip
+    # builds in the source folder, so not in this checkout)
+    repository = home / "repository"
+    repository.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(ROOT / name, repository / name)
+    shutil.copytree(ROOT / "d2lshim", repository / "d2lshim",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     data = home / "data"
     data.mkdir()
     if AIRFOIL_MIRROR.exists():
         shutil.copyfile(AIRFOIL_MIRROR, data / AIRFOIL_MIRROR.name)
-    return home, python, data
+    return home, python, data, repository
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_the_downloaded_notebook_runs_in_a_fresh_environment(reader_env, framework, tmp_path):
     require_build()
-    home, python, data = reader_env
+    home, python, data, repository = reader_env
     notebook = ROOT / "_build" / "notebooks" / f"{CHAPTER_PAGE}-{framework}.ipynb"
     local = tmp_path / notebook.name            # the reader's download folder
     shutil.copyfile(notebook, local)
@@ -61,7 +69,7 @@ def test_the_downloaded_notebook_runs_in_a_fresh_environment(reader_env, framewo
     assert "D2LSHIM_SOURCE" in setup.source and "pip" in setup.source
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("VIRTUAL_ENV", "PYTHON", "JUPYTER"))}
-    env.update(D2LSHIM_SOURCE=str(ROOT), D2LSHIM_DATA_DIR=str(data),
+    env.update(D2LSHIM_SOURCE=str(repository), D2LSHIM_DATA_DIR=str(data),
                PATH=f"{python.parent}{os.pathsep}{env.get('PATH', '')}")
     start = time.perf_counter()
     result = subprocess.run([str(python), "-c", RUN, str(local), str(tmp_path / "out.ipynb")],

@@ -20,11 +20,15 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):   # one line per request would drown pytest's report
+        pass
+
+
 @pytest.fixture(scope="module")
 def site():
     require_build()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(HTML))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(QuietHandler, directory=str(HTML))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -45,10 +49,8 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A page in a fresh context (empty localStorage) that records every problem."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def recording_page(context):
+    """A page of ``context`` that records every problem in ``page.problems``."""
     page = context.new_page()
     page.problems = []
     page.on("console", lambda m: m.type in ("error", "warning") and
@@ -59,7 +61,23 @@ def page(browser):
             page.problems.append(f"request failed ({r.failure}): {r.url}"))
     page.on("response", lambda r: r.status >= 400 and
             page.problems.append(f"HTTP {r.status}: {r.url}"))
-    yield page
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop page (1280 px) in a fresh context (empty localStorage)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield recording_page(context)
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized page (390 × 844 CSS px, touch, 2× pixels) in a fresh context."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    yield recording_page(context)
     context.close()
 
 
@@ -133,3 +151,34 @@ def test_per_framework_notebooks_download(page, site):
         assert tags == {tag}, label
         assert any(o.get("output_type") == "display_data" for c in nb["cells"]
                    if c["cell_type"] == "code" for o in c.get("outputs", []))
+
+
+def toc_links_in_view(page):
+    """The book's table-of-contents links that a reader can see and tap right now."""
+    return page.evaluate("""() => [...document.querySelectorAll('.bd-sidebar-primary nav a')]
+        .filter(a => {
+            const r = a.getBoundingClientRect();
+            if (r.width === 0 || r.right <= 0 || r.left >= innerWidth || r.bottom <= 0
+                || r.top >= innerHeight) return false;
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return hit !== null && (hit === a || a.contains(hit));
+        }).map(a => a.textContent.trim())""")
+
+
+def test_phone_table_of_contents_opens_lists_the_pages_and_closes(phone, site):
+    open_chapter(phone, site)
+    assert toc_links_in_view(phone) == []           # hidden until asked for
+    toggles = [b for b in phone.query_selector_all(".primary-toggle") if b.is_visible()]
+    assert len(toggles) == 1
+    toggles[0].tap()
+    phone.wait_for_timeout(400)                     # the drawer slides in
+    links = toc_links_in_view(phone)
+    assert links[1:] == ["小批量随机梯度下降", "教师指南"] and links[0].startswith("小批量随机梯度下降：")
+    phone.mouse.click(375, 600)                     # tap beside the drawer: it closes
+    phone.wait_for_timeout(400)
+    assert toc_links_in_view(phone) == []
+    toggles[0].tap()
+    phone.wait_for_timeout(400)
+    phone.locator(".bd-sidebar-primary nav").get_by_role("link", name="教师指南").tap()
+    phone.wait_for_url("**/instructors.html")
+    assert phone.problems == []

@@ -182,3 +182,27 @@ def test_phone_table_of_contents_opens_lists_the_pages_and_closes(phone, site):
     phone.locator(".bd-sidebar-primary nav").get_by_role("link", name="教师指南").tap()
     phone.wait_for_url("**/instructors.html")
     assert phone.problems == []
+
+
+def search_results(page, site, query):
+    """(href, snippet) of every result of the book's search page for ``query``."""
+    page.goto(f"{site}/search.html?q={query}", wait_until="load")
+    # the summary line appears when the search has finished
+    page.wait_for_function("document.querySelector('#search-results > p')?.textContent.length > 0")
+    page.wait_for_function("""[...document.querySelectorAll('#search-results ul.search li')]
+                              .every(li => li.querySelector('p.context'))""")
+    return page.evaluate("""[...document.querySelectorAll('#search-results ul.search li')]
+        .map(li => [li.querySelector('a').getAttribute('href'),
+                    li.querySelector('p.context').textContent])""")
+
+
+@pytest.mark.parametrize("query", ["梯度", "样本", "学习率", "批量规范化", "小批量随机梯度下降"])
+def test_chinese_search_finds_the_chapter_with_prose_snippets(page, site, query):
+    results = search_results(page, site, query)
+    pages = [href.split("#")[0] for href, _ in results]
+    assert f"{CHAPTER_PAGE}.html" in pages, results
+    for href, snippet in results:
+        assert query in snippet, (href, snippet)              # the snippet shows the hit
+        assert "\\" not in snippet and "$" not in snippet      # no LaTeX source
+        assert "def " not in snippet and "import " not in snippet and ".pdf" not in snippet
+    assert page.problems == []

@@ -7,6 +7,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import threading
 
@@ -205,4 +206,49 @@ def test_chinese_search_finds_the_chapter_with_prose_snippets(page, site, query)
         assert query in snippet, (href, snippet)              # the snippet shows the hit
         assert "\\" not in snippet and "$" not in snippet      # no LaTeX source
         assert "def " not in snippet and "import " not in snippet and ".pdf" not in snippet
+    assert page.problems == []
+
+
+# What the theme shows around the text, outside the article: names, file
+# types and keys stay as they are; three labels are hard-coded English in
+# sphinx-book-theme 1.1.4's layout (screen-reader labels, never shown).
+NAMES = {"pdf", "ipynb", "md", "PDF", "Binder", "Ctrl", "notebook", "d2lshim", "JavaScript"}
+UNTRANSLATABLE = {"aria-label=Main", "aria-label=Page", "alt=Binder logo"}
+
+
+def theme_strings(page):
+    """Every label, tooltip and text of the theme (not of the article) that has Latin words."""
+    return page.evaluate("""() => {
+        const found = new Set(), article = document.querySelector('main article');
+        const skip = ['SCRIPT', 'STYLE', 'NOSCRIPT', 'CODE', 'PRE', 'KBD'];
+        for (const el of document.querySelectorAll('body *')) {
+            const chrome = el.matches('.headerlink');    // the theme's, inside the article
+            if ((article && article.contains(el) && !chrome) || skip.includes(el.tagName)) continue;
+            for (const attr of ['title', 'aria-label', 'placeholder', 'alt',
+                                'data-bs-original-title', 'data-bs-title']) {
+                const v = el.getAttribute(attr);
+                if (v && /[A-Za-z]/.test(v)) found.add(`${attr}=${v}`);
+            }
+            for (const n of el.childNodes)
+                if (n.nodeType === 3 && /[A-Za-z]/.test(n.textContent))
+                    found.add('text=' + n.textContent.trim());
+        }
+        return [...found];
+    }""")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_theme_speaks_chinese(browser, site, width):
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = recording_page(context)
+    english = set()
+    for name in ("index", CHAPTER_PAGE, "instructors", "search"):
+        page.goto(f"{site}/{name}.html", wait_until="load")
+        page.wait_for_timeout(300)           # tooltips are set up after load
+        for found in theme_strings(page):
+            words = set(re.findall(r"[A-Za-z][A-Za-z0-9]*", found.split("=", 1)[1]))
+            if found not in UNTRANSLATABLE and not words <= NAMES:
+                english.add(f"{name}: {found}")
+    context.close()
+    assert sorted(english) == []
     assert page.problems == []

@@ -83,7 +83,7 @@ def _downloads(app, page, executed, frameworks):
 
 
 def _download_cell(links, frameworks):
-    labels = "、".join(f.label for f in frameworks[:-1]) + f"和 {frameworks[-1].label}"
+    labels = "、".join(f.label for f in frameworks[:-1]) + f" 和 {frameworks[-1].label}"
     parts = " · ".join(f"{{download}}`{f.label} <{links[f.tag]}>`" for f in frameworks)
     return nbformat.v4.new_markdown_cell(
         f"```{{admonition}} {len(frameworks)} 种框架\n:class: tip framework-downloads\n"

@@ -252,3 +252,22 @@ def test_theme_speaks_chinese(browser, site, width):
     context.close()
     assert sorted(english) == []
     assert page.problems == []
+
+
+def test_no_space_between_chinese_characters_in_the_rendered_text(page, site):
+    import sys
+    sys.path.insert(0, str(HTML.parents[1] / "_ext"))
+    from cjk_spacing import CJK
+    spots = {}
+    for name in ("index", CHAPTER_PAGE, "instructors"):
+        page.goto(f"{site}/{name}.html", wait_until="load")
+        # what a reader sees: the layout's text, without code, its outputs and math
+        text = page.evaluate("""() => {
+            document.querySelectorAll('pre, script, style, noscript').forEach(e => e.remove());
+            document.querySelectorAll('code, kbd, mjx-container, .math')
+                .forEach(e => e.replaceWith('X'));
+            return document.body.innerText; }""")
+        found = re.findall(f"[{CJK}][ \\t\\u00a0]+[{CJK}]", text)
+        if found:
+            spots[name] = found
+    assert spots == {}

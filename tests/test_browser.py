@@ -7,6 +7,7 @@ import functools
 import http.server
 import json
 import os
+import pathlib
 import re
 import shutil
 import threading
@@ -271,3 +272,57 @@ def test_no_space_between_chinese_characters_in_the_rendered_text(page, site):
         if found:
             spots[name] = found
     assert spots == {}
+
+
+CUT_OFF = (pathlib.Path(__file__).parent / "cut_off.js").read_text(encoding="utf-8")
+
+
+def open_every_solution(page):
+    for button in page.query_selector_all("button.toggle-button"):
+        button.click()
+    page.wait_for_timeout(300)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_nothing_is_cut_off_and_outputs_and_tables_fit(browser, site, width):
+    """Code may scroll sideways (its edge shows a shadow); printed results and
+    tables must fit: they wrap.  Every solution open, every framework in turn."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = recording_page(context)
+    problems, checked = [], 0
+    for name in ("index", "instructors", CHAPTER_PAGE):
+        page.goto(f"{site}/{name}.html", wait_until="load")
+        # MathJax has typeset the formulas (their width counts), if there are any
+        page.wait_for_function("!document.querySelector('.math') || document.querySelector('mjx-container')")
+        open_every_solution(page)
+        for label in (LABELS if name == CHAPTER_PAGE else [None]):
+            if label:
+                page.locator(".sd-tab-set").first.locator("label", has_text=label).click()
+            problems += [f"{name} {label}: {p}" for p in page.evaluate(CUT_OFF)]
+            wide = page.evaluate("""() => [...document.querySelectorAll(
+                    'main div.cell_output pre, main .pst-scrollable-table-container')]
+                .filter(e => e.getBoundingClientRect().width > 0)
+                .map(e => [e.scrollWidth - e.clientWidth, e.textContent.trim().slice(0, 40)])""")
+            checked += len(wide)
+            problems += [f"{name} {label}: scrolls by {px} px: {text}" for px, text in wide if px > 1]
+    context.close()
+    assert checked >= 40 and problems == []
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_figures_are_vector_graphics(browser, site, width):
+    context = browser.new_context(viewport={"width": width, "height": 844}, device_scale_factor=2)
+    page = recording_page(context)
+    open_chapter(page, site)
+    open_every_solution(page)
+    figures = page.evaluate("""() => [...document.querySelectorAll('main img')]
+        .filter(i => i.src.includes('/_images/'))
+        .map(i => [i.src.split('/').pop(), i.naturalWidth, i.getBoundingClientRect().width])""")
+    assert len(figures) >= 27              # 9 figures per framework
+    for src, natural, shown in figures:    # SVG, or a bitmap with 2 pixels per CSS pixel
+        assert src.endswith(".svg") or natural >= 2 * shown, (src, natural, shown)
+    svg = page.request.get(f"{site}/_images/{figures[0][0]}")
+    assert svg.headers["content-type"] == "image/svg+xml" and "<svg" in svg.text()
+    context.close()
+    assert page.problems == []

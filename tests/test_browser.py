@@ -326,3 +326,25 @@ def test_figures_are_vector_graphics(browser, site, width):
     assert svg.headers["content-type"] == "image/svg+xml" and "<svg" in svg.text()
     context.close()
     assert page.problems == []
+
+
+def test_dark_mode_switch_and_download_menu(page, site):
+    """What the pinned theme still has to do: the colour switch and the download menu."""
+    open_chapter(page, site)
+    mode = "document.documentElement.dataset.mode"
+    seen = [page.evaluate(mode)]
+    for _ in range(3):
+        page.click(".theme-switch-button")
+        seen.append(page.evaluate(mode))
+    assert seen == ["auto", "dark", "light", "auto"]
+    page.click(".theme-switch-button")
+    page.reload(wait_until="load")                     # the choice is remembered
+    assert page.evaluate("[document.documentElement.dataset.mode, document.documentElement.dataset.theme]") \
+        == ["dark", "dark"]
+    page.click(".dropdown-download-buttons button")
+    links = page.evaluate("""[...document.querySelectorAll('.dropdown-download-buttons a')]
+                             .filter(a => a.offsetWidth > 0).map(a => [a.textContent.trim(), a.href])""")
+    assert [label for label, _ in links] == [".ipynb", ".md"]
+    for _, href in links:
+        assert page.request.get(href).status == 200
+    assert page.problems == []

@@ -14,49 +14,53 @@ This extension
 * resolves that path against the book's folder (Sphinx takes it relative to
   the current directory and silently ignores a file it does not find) and
   fails the build when the file or jieba is missing;
-* loads jieba only when the first page is indexed: Sphinx's own loader runs
-  whenever the HTML builder starts writing, which costs 0.75 s even on a
-  rebuild that writes nothing;
+* starts jieba only when the first page is indexed (Sphinx's own loader runs
+  whenever the HTML builder starts writing, even on a rebuild that writes
+  nothing), and with the part of its dictionary that the book's characters
+  reach (``zh_segmenter.py``): 0.03 s instead of 0.7 s, so that a prose edit
+  stays quick;
 * re-indexes every page when the dictionary changes (its digest is an HTML
   config value, so the change invalidates every written page).
 """
 
 import hashlib
-import logging as std_logging
 import pathlib
 
 import snowballstemmer
 from sphinx.errors import ConfigError
 from sphinx.search.zh import SearchChinese
 
-_loaded = set()   # dictionaries jieba has loaded in this process
+_segmenters = {}    # user dictionary -> zh_segmenter.Segmenter, made on first use
+_cache_dir = None   # _build/jieba, set when the configuration is read
 
 
-def _jieba(user_dict):
-    import jieba
-
-    if user_dict not in _loaded:
-        jieba.setLogLevel(std_logging.WARNING)   # not "Building prefix dict…" on every build
-        jieba.load_userdict(user_dict)
-        _loaded.add(user_dict)
-    return jieba
+def _segmenter(user_dict):
+    if user_dict not in _segmenters:
+        import zh_segmenter   # imports jieba: only when a page is indexed
+        _segmenters[user_dict] = zh_segmenter.Segmenter(user_dict, _cache_dir)
+    return _segmenters[user_dict]
 
 
 class LazySearchChinese(SearchChinese):
-    """Sphinx's Chinese search language, with jieba and its dictionary loaded on first use."""
+    """Sphinx's Chinese search language, with jieba and the book's terms, started on first use."""
 
     def init(self, options):
         self.user_dict = options["dict"]
         self.stemmer = snowballstemmer.stemmer("english")
 
     def split(self, input):
-        _jieba(self.user_dict)
-        return super().split(input)
+        # SearchChinese.split, with our jieba instead of jieba's global one
+        chinese = list(_segmenter(self.user_dict).cut_for_search(input))
+        latin1 = [term.strip() for term in self.latin1_letters.findall(input)]
+        self.latin_terms.extend(latin1)
+        return chinese + latin1
 
 
 def resolve_dictionary(app, config):
+    global _cache_dir
     if not config.language.startswith("zh"):
         return
+    _cache_dir = pathlib.Path(app.doctreedir).parent / "jieba"
     try:
         import jieba  # noqa: F401
     except ImportError:
@@ -73,8 +77,14 @@ def resolve_dictionary(app, config):
     config.zh_search_dict_digest = hashlib.sha1(path.read_bytes()).hexdigest()
 
 
+def keep_dictionary_subset(app, exception):
+    for segmenter in _segmenters.values():
+        segmenter.save()
+
+
 def setup(app):
     app.add_config_value("zh_search_dict_digest", "", "html")
+    app.connect("build-finished", keep_dictionary_subset)
     app.add_search_language(LazySearchChinese)
     app.connect("config-inited", resolve_dictionary)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

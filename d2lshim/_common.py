@@ -8,7 +8,7 @@ from ._data import (DATA_DIR_ENV, DATA_HUB, DATA_URL, ChecksumError,  # noqa: F4
                     DownloadError, check_batch_size, check_same_length,
                     default_cache_dir, download, lookup_whole_dataset,
                     remember_whole_dataset, sha1sum, whole_dataset_from)
-from ._plotting import Animator, plot, plt, set_axes, set_figsize  # noqa: F401
+from ._plotting import Animator, plot, plt, set_axes, set_figsize, use_svg_display  # noqa: F401
 from ._timer import Timer  # noqa: F401
 from ._training import RECORD_EVERY, TrainMonitor, quiet, seed_python_and_numpy  # noqa: F401
 
@@ -16,6 +16,6 @@ __all__ = [
     "DATA_DIR_ENV", "DATA_HUB", "DATA_URL", "ChecksumError", "DownloadError",
     "check_batch_size", "check_same_length", "default_cache_dir", "download",
     "lookup_whole_dataset", "remember_whole_dataset", "sha1sum", "whole_dataset_from",
-    "Animator", "plot", "plt", "set_axes", "set_figsize", "Timer",
+    "Animator", "plot", "plt", "set_axes", "set_figsize", "use_svg_display", "Timer",
     "RECORD_EVERY", "TrainMonitor", "quiet", "seed_python_and_numpy",
 ]

@@ -103,3 +103,9 @@ def test_animator_title_may_come_later_and_is_drawn():
     animator.add(1, 0.5)
     animator.title = "batch size 10, lr 0.05"
     assert animator.draw().axes[0].get_title() == "batch size 10, lr 0.05"
+
+
+def test_every_framework_module_offers_use_svg_display(d2l):
+    """d2l's name for "show figures as SVG", as d2l's chapters call it."""
+    assert d2l.use_svg_display is _plotting.use_svg_display
+    d2l.use_svg_display()          # outside IPython: nothing to do, and no error

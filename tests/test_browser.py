@@ -151,8 +151,9 @@ def test_per_framework_notebooks_download(page, site):
         tags = {t for c in nb["cells"] if c["cell_type"] == "code"
                 for t in c["metadata"].get("tags", [])}
         assert tags == {tag}, label
-        assert any(o.get("output_type") == "display_data" for c in nb["cells"]
-                   if c["cell_type"] == "code" for o in c.get("outputs", []))
+        figures = [o["data"] for c in nb["cells"] if c["cell_type"] == "code"
+                   for o in c.get("outputs", []) if o.get("output_type") == "display_data"]
+        assert len(figures) >= 9 and all(set(d) <= {"image/svg+xml", "text/plain"} for d in figures)
 
 
 def toc_links_in_view(page):

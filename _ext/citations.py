@@ -65,10 +65,11 @@ class AuthorYearLabelStyle(BaseLabelStyle):
 class AuthorYearStyle(PlainStyle):
     """pybtex's plain entries (sorted by author, year, title), labelled by author and year."""
 
-    default_label_style = NAME
+    # pybtex takes a class here as well as a plugin's name; registering one
+    # costs a scan of every installed package's entry points
+    default_label_style = AuthorYearLabelStyle
 
 
-pybtex.plugin.register_plugin("pybtex.style.labels", NAME, AuthorYearLabelStyle)
 pybtex.plugin.register_plugin("pybtex.style.formatting", NAME, AuthorYearStyle)
 register_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_round",
                 RoundAuthorYearReferenceStyle)

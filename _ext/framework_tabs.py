@@ -162,7 +162,7 @@ def _downloads(app, page, executed, frameworks):
 def _download_cell(app, page, links, frameworks):
     """Below the title: the per-framework notebooks, and the PDFs that
     ``make pdf`` puts into the site's ``pdf/`` folder."""
-    labels = "、".join(f.label for f in frameworks[:-1]) + f"和 {frameworks[-1].label}"
+    labels = "、".join(f.label for f in frameworks[:-1]) + f" 和 {frameworks[-1].label}"
     notebooks = " · ".join(f"{{download}}`{f.label} <{links[f.tag]}>`" for f in frameworks)
     to_root = "../" * page.name.count("/")
     stem = pathlib.PurePosixPath(app.config.latex_documents[0][1]).stem

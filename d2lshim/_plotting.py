@@ -1,4 +1,9 @@
-"""Plotting helpers: ``set_figsize``, ``plot`` and the live ``Animator``."""
+"""Plotting helpers: ``set_figsize``, ``plot`` and the live ``Animator``.
+
+Figures are SVG in a notebook, as in d2l (``use_svg_display``): vector
+graphics stay sharp at any zoom and on high-DPI screens, in the book's pages
+and in the downloadable notebooks alike.
+"""
 
 import io
 import time
@@ -12,8 +17,25 @@ DEFAULT_FIGSIZE = (3.5, 2.5)
 DEFAULT_FMTS = ("-", "m--", "g-.", "r:")
 
 
+def _ipython():
+    """The running IPython shell, or None (plain Python)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # IPython is optional outside notebooks
+        return None
+    return get_ipython()
+
+
+def use_svg_display():
+    """Show the figures of IPython's inline backend as SVG (a no-op outside IPython)."""
+    if _ipython() is not None:
+        from matplotlib_inline import backend_inline
+        backend_inline.set_matplotlib_formats("svg")
+
+
 def set_figsize(figsize=DEFAULT_FIGSIZE):
     """Set the size of the figures that ``plot`` draws from now on."""
+    use_svg_display()
     plt.rcParams["figure.figsize"] = tuple(figsize)
 
 
@@ -55,6 +77,7 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None,
     ``X`` is plotted against its index.  ``figsize=None`` keeps the size set
     with :func:`set_figsize` (unlike d2l, which resets it on every call).
     """
+    use_svg_display()
     if _is_one_series(X):
         X = [X]
     if Y is None:
@@ -79,12 +102,7 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None,
 
 def _in_jupyter_kernel():
     """True inside a Jupyter kernel (where rich output can be shown)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # IPython is optional outside notebooks
-        return False
-    shell = get_ipython()
-    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+    return type(_ipython()).__name__ == "ZMQInteractiveShell"
 
 
 class Animator:
@@ -98,12 +116,15 @@ class Animator:
     Drawing a figure takes tens of milliseconds.  With ``min_interval`` > 0
     the figure is redrawn at most that often (seconds); call ``flush()``
     after the last ``add`` to show the final state.  ``live=False`` never
-    shows anything (``None``: show only inside a Jupyter kernel).
+    shows anything (``None``: show only inside a Jupyter kernel).  ``title``
+    (it may be set later, before the first point) says what the lines are
+    when no legend does.  The figure is shown as SVG.
     """
 
     def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None,
                  ylim=None, xscale="linear", yscale="linear", fmts=DEFAULT_FMTS,
-                 nrows=1, ncols=1, figsize=DEFAULT_FIGSIZE, min_interval=0.0, live=None):
+                 nrows=1, ncols=1, figsize=DEFAULT_FIGSIZE, min_interval=0.0, live=None,
+                 title=None):
         from matplotlib.figure import Figure
 
         # A Figure that pyplot does not track: it is never shown twice by
@@ -113,6 +134,7 @@ class Animator:
         self.axes = list(axes)
         self._config = (xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
         self.fmts = fmts
+        self.title = title
         self.X, self.Y = None, None
         self._handle = None
         self._live = _in_jupyter_kernel() if live is None else live
@@ -154,19 +176,28 @@ class Animator:
         for x, y, fmt in zip(self.X or [], self.Y or [], self.fmts):
             axes.plot(x, y, fmt)
         set_axes(axes, *self._config)
+        if self.title:
+            axes.set_title(self.title, fontsize="medium")
         return self.fig
+
+    def _saved(self, fmt):
+        buffer = io.BytesIO()
+        self.draw().savefig(buffer, format=fmt, bbox_inches="tight")
+        return buffer.getvalue()
 
     def png(self):
         """The current figure as PNG bytes."""
-        buffer = io.BytesIO()
-        self.draw().savefig(buffer, format="png", bbox_inches="tight")
-        return buffer.getvalue()
+        return self._saved("png")
+
+    def svg(self):
+        """The current figure as SVG text."""
+        return self._saved("svg").decode("utf-8")
 
     def show(self):
         """Show the figure in the notebook, replacing its previous state."""
-        from IPython.display import Image, display
+        from IPython.display import SVG, display
 
-        image = Image(data=self.png(), format="png")
+        image = SVG(data=self.svg())
         self._shown_at, self._pending = time.perf_counter(), False
         if self._handle is None:
             self._handle = display(image, display_id=True)

@@ -61,10 +61,13 @@ class TrainMonitor:
 
     ``sync`` is called before the clock stops; pass ``npx.waitall`` for
     MXNet, whose operators run asynchronously.
+
+    The figure's title names the run: "batch size 10, lr 0.05", followed by
+    ``note`` if given (say, how the learning rate changes).
     """
 
     def __init__(self, num_epochs, num_examples, hyperparams=None, sync=None,
-                 ylim=(0.22, 0.35)):
+                 ylim=(0.22, 0.35), note=None):
         self.num_epochs, self.num_examples = num_epochs, num_examples
         self.hyperparams = hyperparams or {}
         self.sync = sync
@@ -72,6 +75,7 @@ class TrainMonitor:
                                  xlim=[0, num_epochs], ylim=list(ylim),
                                  min_interval=REDRAW_EVERY,
                                  live=False if _QUIET else None)
+        self.note = note
         self.batch_size = None
         self.seen = 0               # examples processed so far
         self.since_record = 0       # examples since the last recorded loss
@@ -102,8 +106,20 @@ class TrainMonitor:
                 f"Training diverged: the loss is {loss} after {epoch:.2f} epochs with "
                 f"learning rate {_learning_rate(self.hyperparams)} and batch size "
                 f"{self.batch_size}. Use a smaller learning rate (or a larger batch size).")
+        if self.animator.title is None:        # the batch size is known from the first step on
+            self.animator.title = self.title()
         self.animator.add(epoch, (loss,))
         self.timer.start()
+
+    def title(self):
+        """What the figure shows: "batch size 10, lr 0.05[, note]"."""
+        parts = [f"batch size {self.batch_size}"]
+        lr = _learning_rate(self.hyperparams)
+        if lr is not None:
+            parts.append(f"lr {lr:g}")
+        if self.note:
+            parts.append(self.note)
+        return ", ".join(parts)
 
     def finish(self):
         """Print the final loss and seconds per epoch; return ``(times, losses)``."""

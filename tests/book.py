@@ -52,3 +52,25 @@ def cell_running(nb, pattern):
 
 def read(path):
     return nbformat.read(path, as_version=4)
+
+
+def built_pages():
+    """docname -> parsed HTML (BeautifulSoup) of every page of the book."""
+    from bs4 import BeautifulSoup
+
+    require_build()
+    found = {}
+    for path in sorted(HTML.rglob("*.html")):
+        name = path.relative_to(HTML).with_suffix("").as_posix()
+        if name not in ("search", "genindex") and not name.startswith("_"):
+            found[name] = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return found
+
+
+def search_index():
+    """The search index the build wrote (searchindex.js is ``Search.setIndex({...})``)."""
+    import json
+
+    require_build()
+    text = (HTML / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1:text.rindex(")")])

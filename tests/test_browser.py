@@ -7,6 +7,8 @@ import functools
 import http.server
 import json
 import os
+import pathlib
+import re
 import shutil
 import threading
 
@@ -20,11 +22,15 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):   # one line per request would drown pytest's report
+        pass
+
+
 @pytest.fixture(scope="module")
 def site():
     require_build()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(HTML))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(QuietHandler, directory=str(HTML))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -45,10 +51,8 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A page in a fresh context (empty localStorage) that records every problem."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def recording_page(context):
+    """A page of ``context`` that records every problem in ``page.problems``."""
     page = context.new_page()
     page.problems = []
     page.on("console", lambda m: m.type in ("error", "warning") and
@@ -59,7 +63,23 @@ def page(browser):
             page.problems.append(f"request failed ({r.failure}): {r.url}"))
     page.on("response", lambda r: r.status >= 400 and
             page.problems.append(f"HTTP {r.status}: {r.url}"))
-    yield page
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop page (1280 px) in a fresh context (empty localStorage)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield recording_page(context)
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized page (390 × 844 CSS px, touch, 2× pixels) in a fresh context."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    yield recording_page(context)
     context.close()
 
 
@@ -131,5 +151,201 @@ def test_per_framework_notebooks_download(page, site):
         tags = {t for c in nb["cells"] if c["cell_type"] == "code"
                 for t in c["metadata"].get("tags", [])}
         assert tags == {tag}, label
-        assert any(o.get("output_type") == "display_data" for c in nb["cells"]
-                   if c["cell_type"] == "code" for o in c.get("outputs", []))
+        figures = [o["data"] for c in nb["cells"] if c["cell_type"] == "code"
+                   for o in c.get("outputs", []) if o.get("output_type") == "display_data"]
+        assert len(figures) >= 9 and all(set(d) <= {"image/svg+xml", "text/plain"} for d in figures)
+
+
+def toc_links_in_view(page):
+    """The book's table-of-contents links that a reader can see and tap right now."""
+    return page.evaluate("""() => [...document.querySelectorAll('.bd-sidebar-primary nav a')]
+        .filter(a => {
+            const r = a.getBoundingClientRect();
+            if (r.width === 0 || r.right <= 0 || r.left >= innerWidth || r.bottom <= 0
+                || r.top >= innerHeight) return false;
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return hit !== null && (hit === a || a.contains(hit));
+        }).map(a => a.textContent.trim())""")
+
+
+def test_phone_table_of_contents_opens_lists_the_pages_and_closes(phone, site):
+    open_chapter(phone, site)
+    assert toc_links_in_view(phone) == []           # hidden until asked for
+    toggles = [b for b in phone.query_selector_all(".primary-toggle") if b.is_visible()]
+    assert len(toggles) == 1
+    toggles[0].tap()
+    phone.wait_for_timeout(400)                     # the drawer slides in
+    links = toc_links_in_view(phone)
+    assert links[1:] == ["小批量随机梯度下降", "教师指南"] and links[0].startswith("小批量随机梯度下降：")
+    phone.mouse.click(375, 600)                     # tap beside the drawer: it closes
+    phone.wait_for_timeout(400)
+    assert toc_links_in_view(phone) == []
+    toggles[0].tap()
+    phone.wait_for_timeout(400)
+    phone.locator(".bd-sidebar-primary nav").get_by_role("link", name="教师指南").tap()
+    phone.wait_for_url("**/instructors.html")
+    assert phone.problems == []
+
+
+def search_results(page, site, query):
+    """(href, snippet) of every result of the book's search page for ``query``."""
+    page.goto(f"{site}/search.html?q={query}", wait_until="load")
+    # the summary line appears when the search has finished
+    page.wait_for_function("document.querySelector('#search-results > p')?.textContent.length > 0")
+    page.wait_for_function("""[...document.querySelectorAll('#search-results ul.search li')]
+                              .every(li => li.querySelector('p.context'))""")
+    return page.evaluate("""[...document.querySelectorAll('#search-results ul.search li')]
+        .map(li => [li.querySelector('a').getAttribute('href'),
+                    li.querySelector('p.context').textContent])""")
+
+
+@pytest.mark.parametrize("query", ["梯度", "样本", "学习率", "批量规范化", "小批量随机梯度下降"])
+def test_chinese_search_finds_the_chapter_with_prose_snippets(page, site, query):
+    results = search_results(page, site, query)
+    pages = [href.split("#")[0] for href, _ in results]
+    assert f"{CHAPTER_PAGE}.html" in pages, results
+    for href, snippet in results:
+        assert query in snippet, (href, snippet)              # the snippet shows the hit
+        assert "\\" not in snippet and "$" not in snippet      # no LaTeX source
+        assert "def " not in snippet and "import " not in snippet and ".pdf" not in snippet
+    assert page.problems == []
+
+
+# What the theme shows around the text, outside the article: names, file
+# types and keys stay as they are; three labels are hard-coded English in
+# sphinx-book-theme 1.1.4's layout (screen-reader labels, never shown).
+NAMES = {"pdf", "ipynb", "md", "PDF", "Binder", "Ctrl", "notebook", "d2lshim", "JavaScript"}
+UNTRANSLATABLE = {"aria-label=Main", "aria-label=Page", "alt=Binder logo"}
+
+
+def theme_strings(page):
+    """Every label, tooltip and text of the theme (not of the article) that has Latin words."""
+    return page.evaluate("""() => {
+        const found = new Set(), article = document.querySelector('main article');
+        const skip = ['SCRIPT', 'STYLE', 'NOSCRIPT', 'CODE', 'PRE', 'KBD'];
+        for (const el of document.querySelectorAll('body *')) {
+            const chrome = el.matches('.headerlink');    // the theme's, inside the article
+            if ((article && article.contains(el) && !chrome) || skip.includes(el.tagName)) continue;
+            for (const attr of ['title', 'aria-label', 'placeholder', 'alt',
+                                'data-bs-original-title', 'data-bs-title']) {
+                const v = el.getAttribute(attr);
+                if (v && /[A-Za-z]/.test(v)) found.add(`${attr}=${v}`);
+            }
+            for (const n of el.childNodes)
+                if (n.nodeType === 3 && /[A-Za-z]/.test(n.textContent))
+                    found.add('text=' + n.textContent.trim());
+        }
+        return [...found];
+    }""")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_theme_speaks_chinese(browser, site, width):
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = recording_page(context)
+    english = set()
+    for name in ("index", CHAPTER_PAGE, "instructors", "search"):
+        page.goto(f"{site}/{name}.html", wait_until="load")
+        page.wait_for_timeout(300)           # tooltips are set up after load
+        for found in theme_strings(page):
+            words = set(re.findall(r"[A-Za-z][A-Za-z0-9]*", found.split("=", 1)[1]))
+            if found not in UNTRANSLATABLE and not words <= NAMES:
+                english.add(f"{name}: {found}")
+    context.close()
+    assert sorted(english) == []
+    assert page.problems == []
+
+
+def test_no_space_between_chinese_characters_in_the_rendered_text(page, site):
+    import sys
+    sys.path.insert(0, str(HTML.parents[1] / "_ext"))
+    from cjk_spacing import CJK
+    spots = {}
+    for name in ("index", CHAPTER_PAGE, "instructors"):
+        page.goto(f"{site}/{name}.html", wait_until="load")
+        # what a reader sees: the layout's text, without code, its outputs and math
+        text = page.evaluate("""() => {
+            document.querySelectorAll('pre, script, style, noscript').forEach(e => e.remove());
+            document.querySelectorAll('code, kbd, mjx-container, .math')
+                .forEach(e => e.replaceWith('X'));
+            return document.body.innerText; }""")
+        found = re.findall(f"[{CJK}][ \\t\\u00a0]+[{CJK}]", text)
+        if found:
+            spots[name] = found
+    assert spots == {}
+
+
+CUT_OFF = (pathlib.Path(__file__).parent / "cut_off.js").read_text(encoding="utf-8")
+
+
+def open_every_solution(page):
+    for button in page.query_selector_all("button.toggle-button"):
+        button.click()
+    page.wait_for_timeout(300)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_nothing_is_cut_off_and_outputs_and_tables_fit(browser, site, width):
+    """Code may scroll sideways (its edge shows a shadow); printed results and
+    tables must fit: they wrap.  Every solution open, every framework in turn."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = recording_page(context)
+    problems, checked = [], 0
+    for name in ("index", "instructors", CHAPTER_PAGE):
+        page.goto(f"{site}/{name}.html", wait_until="load")
+        # MathJax has typeset the formulas (their width counts), if there are any
+        page.wait_for_function("!document.querySelector('.math') || document.querySelector('mjx-container')")
+        open_every_solution(page)
+        for label in (LABELS if name == CHAPTER_PAGE else [None]):
+            if label:
+                page.locator(".sd-tab-set").first.locator("label", has_text=label).click()
+            problems += [f"{name} {label}: {p}" for p in page.evaluate(CUT_OFF)]
+            wide = page.evaluate("""() => [...document.querySelectorAll(
+                    'main div.cell_output pre, main .pst-scrollable-table-container')]
+                .filter(e => e.getBoundingClientRect().width > 0)
+                .map(e => [e.scrollWidth - e.clientWidth, e.textContent.trim().slice(0, 40)])""")
+            checked += len(wide)
+            problems += [f"{name} {label}: scrolls by {px} px: {text}" for px, text in wide if px > 1]
+    context.close()
+    assert checked >= 40 and problems == []
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_figures_are_vector_graphics(browser, site, width):
+    context = browser.new_context(viewport={"width": width, "height": 844}, device_scale_factor=2)
+    page = recording_page(context)
+    open_chapter(page, site)
+    open_every_solution(page)
+    figures = page.evaluate("""() => [...document.querySelectorAll('main img')]
+        .filter(i => i.src.includes('/_images/'))
+        .map(i => [i.src.split('/').pop(), i.naturalWidth, i.getBoundingClientRect().width])""")
+    assert len(figures) >= 27              # 9 figures per framework
+    for src, natural, shown in figures:    # SVG, or a bitmap with 2 pixels per CSS pixel
+        assert src.endswith(".svg") or natural >= 2 * shown, (src, natural, shown)
+    svg = page.request.get(f"{site}/_images/{figures[0][0]}")
+    assert svg.headers["content-type"] == "image/svg+xml" and "<svg" in svg.text()
+    context.close()
+    assert page.problems == []
+
+
+def test_dark_mode_switch_and_download_menu(page, site):
+    """What the pinned theme still has to do: the colour switch and the download menu."""
+    open_chapter(page, site)
+    mode = "document.documentElement.dataset.mode"
+    seen = [page.evaluate(mode)]
+    for _ in range(3):
+        page.click(".theme-switch-button")
+        seen.append(page.evaluate(mode))
+    assert seen == ["auto", "dark", "light", "auto"]
+    page.click(".theme-switch-button")
+    page.reload(wait_until="load")                     # the choice is remembered
+    assert page.evaluate("[document.documentElement.dataset.mode, document.documentElement.dataset.theme]") \
+        == ["dark", "dark"]
+    page.click(".dropdown-download-buttons button")
+    links = page.evaluate("""[...document.querySelectorAll('.dropdown-download-buttons a')]
+                             .filter(a => a.offsetWidth > 0).map(a => [a.textContent.trim(), a.href])""")
+    assert [label for label, _ in links] == [".ipynb", ".md"]
+    for _, href in links:
+        assert page.request.get(href).status == 200
+    assert page.problems == []

@@ -52,22 +52,40 @@ def training_result(nb, pattern):
     return cell, loss, sec_per_epoch
 
 
+def figures_of(cell):
+    """The SVG figures of a cell (d2lshim shows every figure as SVG)."""
+    return [o["data"]["image/svg+xml"] for o in cell.outputs if "image/svg+xml" in o.get("data", {})]
+
+
 def has_figure(cell):
-    return any("image/png" in o.get("data", {}) for o in cell.outputs)
+    return bool(figures_of(cell))
 
 
 @pytest.mark.parametrize("pattern", list(EXPERIMENTS))
 def test_each_experiment_reaches_the_loss_and_has_its_figure(nb, pattern):
     cell, loss, _ = training_result(nb, pattern)
     assert LOSS_RANGE[0] <= loss <= LOSS_RANGE[1]
-    figures = [o for o in cell.outputs if "image/png" in o.get("data", {})]
-    assert len(figures) == 1, "the Animator must leave exactly one (updated) figure"
+    assert len(figures_of(cell)) == 1, "the Animator must leave exactly one (updated) figure"
 
 
 def test_concise_run(nb):
     cell, loss, _ = training_result(nb, r"concise_res = train_concise_ch11")
     assert LOSS_RANGE[0] <= loss <= LOSS_RANGE[1]
     assert has_figure(cell)
+
+
+def test_every_figure_is_vector_and_says_what_its_curves_are(nb):
+    """SVG (sharp at any zoom); a legend, or a title naming the run ("batch size 10, lr 0.05")."""
+    figures = [f for cell in nb.cells if cell.cell_type == "code" for f in figures_of(cell)]
+    bitmaps = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs
+               if any(k.startswith("image/") and k != "image/svg+xml" for k in o.get("data", {}))]
+    assert len(figures) >= 9 and bitmaps == []
+    # matplotlib writes each text into the SVG as a comment before its glyphs
+    titles = [re.findall(r"<!-- (batch size \d+, lr [0-9.]+.*?) -->", f) for f in figures]
+    for figure, title in zip(figures, titles):
+        assert 'id="legend_1"' in figure or len(title) == 1
+    assert sum(bool(t) for t in titles) >= 7
+    assert any("decayed ×0.1 per epoch" in t[0] for t in titles if t)
 
 
 def test_comparison_plot_present(nb):

@@ -37,6 +37,7 @@ def test_animator_outside_ipython_prints_nothing(capsys):
     assert animator.X == [[1, 2, 3], [1, 2, 3]]
     assert animator.Y[1] == [2, 1, pytest.approx(2 / 3)]
     assert animator.png().startswith(b"\x89PNG")
+    assert "<svg" in animator.svg()
 
 
 def test_animator_rejects_wrong_number_of_values():
@@ -47,7 +48,7 @@ def test_animator_rejects_wrong_number_of_values():
 
 
 def test_animator_in_kernel_keeps_one_updated_figure():
-    """Executed in a real kernel, 5 add() calls leave exactly one PNG output."""
+    """Executed in a real kernel, 5 add() calls leave exactly one SVG output."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(
         "from d2lshim._plotting import Animator\n"
@@ -57,9 +58,10 @@ def test_animator_in_kernel_keeps_one_updated_figure():
         "print(len(animator.Y[0]))")]
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()
     outputs = nb.cells[0].outputs
-    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    images = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert len(images) == 1, outputs
     assert images[0]["output_type"] == "display_data"
+    assert not any("image/png" in o.get("data", {}) for o in outputs)
     assert [o["text"] for o in outputs if o["output_type"] == "stream"] == ["5\n"]
 
 
@@ -81,3 +83,29 @@ def test_throttled_animator_flushes_final_state(monkeypatch):
     assert shown == [1, 4]
     animator.flush()
     assert shown == [1, 4]       # nothing new: no redraw
+
+
+def test_plot_in_kernel_shows_svg_and_titles_are_drawn():
+    """d2l's use_svg_display: the inline backend's figures are vector graphics."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "%matplotlib inline\n"
+        "from d2lshim._plotting import plot\n"
+        "plot([1, 2, 3], [[1, 4, 9]], 'x', 'y', legend=['squares'])")]
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    figures = [o for o in nb.cells[0].outputs if o["output_type"] == "display_data"]
+    assert len(figures) == 1 and set(figures[0]["data"]) == {"image/svg+xml", "text/plain"}
+    assert "<svg" in figures[0]["data"]["image/svg+xml"]
+
+
+def test_animator_title_may_come_later_and_is_drawn():
+    animator = Animator(xlabel="epoch")
+    animator.add(1, 0.5)
+    animator.title = "batch size 10, lr 0.05"
+    assert animator.draw().axes[0].get_title() == "batch size 10, lr 0.05"
+
+
+def test_every_framework_module_offers_use_svg_display(d2l):
+    """d2l's name for "show figures as SVG", as d2l's chapters call it."""
+    assert d2l.use_svg_display is _plotting.use_svg_display
+    d2l.use_svg_display()          # outside IPython: nothing to do, and no error

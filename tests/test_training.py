@@ -117,3 +117,17 @@ def test_frameworks_agree_on_full_batch_gradient_descent():
     assert len(reference) == 10 and reference[0] > reference[-1]
     for framework, curve in curves.items():
         np.testing.assert_allclose(curve, reference, atol=1e-4, err_msg=framework)
+
+
+@pytest.mark.parametrize("hyperparams, note, title", [
+    ({"lr": 0.05}, None, "batch size 10, lr 0.05"),
+    ({"learning_rate": 1}, "decayed ×0.1 per epoch", "batch size 10, lr 1, decayed ×0.1 per epoch"),
+    ({}, None, "batch size 10"),
+])
+def test_training_figure_is_titled_with_its_run(hyperparams, note, title):
+    from d2lshim._training import TrainMonitor
+    monitor = TrainMonitor(1, 20, hyperparams, note=note)
+    for _ in range(2):
+        if monitor.due(10):
+            monitor.record(0.3)
+    assert monitor.animator.draw().axes[0].get_title() == title

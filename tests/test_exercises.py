@@ -173,3 +173,15 @@ def test_a_test_without_points_is_an_error():
     _, framework_nbs = executed(PAGE.replace(":points: 2\n", ""))
     with pytest.raises(errors.BookError, match="ex-one.*no positive `points`"):
         coursework.instructor_notebook(framework_nbs["mxnet"], FRAMEWORKS.get("mxnet"))
+
+
+def test_a_hidden_framework_cell_never_reaches_a_tab():
+    """Framework-specific tests (tag autograder) in a tab group: the tab shows the rest."""
+    text = "\n".join([HEADER, "# T\n", group("shown = '{fw}'"),
+                      group("assert secret_check('{fw}')", "autograder"), "end\n"])
+    nb, framework_nbs = executed(text, {})
+    merged = merge.merge(nb, framework_nbs, FRAMEWORKS)
+    sources = [c.source for c in merged.cells]
+    assert not [s for s in sources if "secret_check" in s]
+    assert {f"shown = '{fw.tag}'" for fw in FRAMEWORKS} <= set(sources)
+    assert sum("{tab-set}" in s for s in sources) == 1

@@ -2,6 +2,8 @@
 #   make book    build the book into _build/html (executes all three frameworks)
 #   make test    run the test suite (unit tests, and checks of the built book)
 # Both create the virtual environment .venv on first use.
+# `make book EDITION=course` builds the course edition (no solutions) into
+# _build/html-course from the same execution cache.
 
 # The interpreter the environment is made with: found by
 # tools/supported_python.sh (3.11 or 3.12), or named with PYTHON=.
@@ -12,6 +14,10 @@ PY := $(VENV)/bin/python
 # bin directory comes first on PATH, as if it were activated.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 BUILD := _build
+# full: the public book, with worked solutions; course: the book a class
+# reads while the exercises are graded (see the 教师指南, instructors.md).
+EDITION ?= full
+BUILD_BOOK = $(PY) tools/build_book.py . --builder html -n -W --keep-going --edition
 
 # Data sets are cached where a reader's kernel looks too ($D2LSHIM_DATA_DIR,
 # else the platform cache directory): after an offline `make book` the
@@ -39,20 +45,24 @@ data: $(VENV)/.installed
 
 # tools/build_book.py is `jupyter-book build` without a 2-second import.
 book: data
-	$(PY) tools/build_book.py . --builder html -n -W --keep-going
+	$(BUILD_BOOK) $(EDITION)
 
 # One PDF per framework from the execution cache (XeLaTeX; see the README for
 # the TeX packages and fonts).
 pdf: book
 	$(PY) tools/build_pdf.py
 
-# The tests check what the build executed, so they build first (a no-op when
-# nothing changed), the PDFs included.
-test: book pdf
+# The tests check what the build executed and what each edition publishes,
+# so they build both editions first (a no-op when nothing changed; the course
+# edition executes nothing of its own).
+test: data
+	$(BUILD_BOOK) full
+	$(BUILD_BOOK) course
+	$(PY) tools/build_pdf.py
 	$(PY) -m pytest
 
 notebooks: data
-	$(PY) tools/notebooks.py --out notebooks
+	$(PY) tools/notebooks.py --edition $(EDITION) --out notebooks$(if $(filter course,$(EDITION)),-course)
 
 bench: data
 	$(PY) -m d2lshim.bench
@@ -62,6 +72,7 @@ bench: data
 # drops it, so that the next build executes every framework again.
 clean:
 	rm -rf $(BUILD)/html $(BUILD)/jupyter_execute $(BUILD)/.doctrees $(BUILD)/notebooks \
+		$(BUILD)/html-course $(BUILD)/.doctrees-course $(BUILD)/notebooks-course \
 		$(BUILD)/pdf $(BUILD)/pdf-build
 
 clean-cache:

@@ -13,7 +13,9 @@ and then, once MyST-NB has turned the notebook into docutils nodes, moves each
 framework's cells into its tab (the ``framework-slot`` placeholders).
 
 The frameworks are the config value ``frameworks`` (``sphinx.config`` in
-``_config.yml``, see ``pipeline/frameworks.py``).
+``_config.yml``, see ``pipeline/frameworks.py``).  In the course edition
+(config value ``edition``, see ``_ext/editions.py``) the page and its
+notebooks leave the solutions out (``pipeline/editions.py``).
 
 A *single-framework edition* (``BOOK_FRAMEWORK_EDITION=pytorch``, what
 ``make pdf`` builds) renders each framework page as that framework's page
@@ -36,7 +38,7 @@ from sphinx.util.docutils import SphinxDirective
 # The pipeline is a package of the repository, beside this folder.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from pipeline import errors, export, frameworks as frameworks_module, outputs, source  # noqa: E402
+from pipeline import editions, errors, export, frameworks as frameworks_module, outputs, source  # noqa: E402
 from pipeline.cache import OutputCache, module_files, write_atomically  # noqa: E402
 from pipeline.merge import merge  # noqa: E402
 
@@ -85,7 +87,7 @@ class FrameworkOnly(SphinxDirective):
         if unknown:
             raise self.error(f"framework-only: unknown framework {', '.join(unknown)} "
                              f"(the book has {', '.join(known)})")
-        single = edition(self.env.app)
+        single = single_framework(self.env.app)
         if single is not None:            # a one-framework edition keeps or drops it
             if single.tag not in self.arguments:
                 return []
@@ -109,7 +111,7 @@ class FrameworkSlot(SphinxDirective):
 EDITION_ENV = "BOOK_FRAMEWORK_EDITION"
 
 
-def edition(app):
+def single_framework(app):
     """The framework of a single-framework edition, or ``None`` for the tabbed book."""
     tag = os.environ.get(EDITION_ENV)
     if not tag:
@@ -144,9 +146,15 @@ def bibliography(app):
     return pathlib.Path(app.srcdir, files[0]) if files else None
 
 
+def notebooks_dir(app):
+    """Where the downloadable notebooks go: one folder per edition."""
+    edition = app.config.edition
+    return build_dir(app) / ("notebooks" if edition == "full" else f"notebooks-{edition}")
+
+
 def _downloads(app, page, executed, frameworks):
     """Write the runnable per-framework notebooks; return their srcdir-absolute paths."""
-    folder = build_dir(app) / "notebooks"
+    folder = notebooks_dir(app)
     links = {}
     for framework in frameworks:
         path = folder / export.notebook_name(page.name, framework)
@@ -203,7 +211,8 @@ def read_page(text):
             page, frameworks, OutputCache(cache_dir(_APP), warn=logger.warning),
             log=lambda message: logger.info(f"[framework-tabs] {message}"),
             search_path=(_APP.srcdir,))
-        single = edition(_APP)
+        nb, executed = editions.for_edition(_APP.config.edition, nb, executed, page)
+        single = single_framework(_APP)
         if single is not None:
             return export.framework_edition(executed[single.tag], page, single)
         merged = merge(nb, executed, frameworks, page)
@@ -295,6 +304,7 @@ def builder_inited(app):
 
 
 def setup(app):
+    app.setup_extension("editions")
     app.add_config_value("frameworks", None, "env")
     app.add_role("framework-value", framework_value_role)
     app.add_directive("framework-only", FrameworkOnly)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import pathlib
 
 import nbformat
+import yaml
 
 from . import source, values
 from .myst_to_markdown import convert_notebook
@@ -53,6 +55,12 @@ def _renumber_executions(nb):
 def install_source(repository_url):
     """What pip installs d2lshim from by default: the book's repository."""
     return f"git+{repository_url.rstrip('/')}" if repository_url else None
+
+
+def book_install_source(book):
+    """:func:`install_source` of the repository set in the book's ``_config.yml``."""
+    config = yaml.safe_load((pathlib.Path(book) / "_config.yml").read_text(encoding="utf-8")) or {}
+    return install_source((config.get("repository") or {}).get("url"))
 
 
 def framework_edition(nb_framework, page=None, framework=None):

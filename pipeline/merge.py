@@ -9,6 +9,9 @@
 The tabs hold ``framework-slot`` placeholders; ``_ext/framework_tabs.py``
 moves the rendered cells into them.  Cells are matched by their index in the
 source (``source_index``, set by the split), never by position in a cache.
+A source notebook with cells left out (the course edition, see
+``pipeline/editions.py``) says each code cell's index in the full source in
+the same metadata.
 """
 
 from __future__ import annotations
@@ -62,8 +65,14 @@ def merge(nb, executed, frameworks, page=None):
     glued = {tag: values.collect(nb_framework) for tag, nb_framework in executed.items()}
     group_of = {}
     for number, group in enumerate(source.tab_groups(nb, frameworks), 1):
-        for index in group:
-            group_of[index] = (number, group)
+        # a hidden framework cell (a test, a check) never reaches a tab
+        shown = [i for i in group if not source.is_hidden(nb.cells[i])]
+        for index in shown:
+            group_of[index] = (number, shown)
+
+    def source_index(position):
+        return nb.cells[position].metadata.get("source_index", position)
+
     cells, shared_groups = [], 0
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -81,9 +90,9 @@ def merge(nb, executed, frameworks, page=None):
                 for i in group:
                     if frameworks.of_cell(nb.cells[i]) == framework:
                         cells.append(_slot_cell(nb.cells[i], f"g{number}-{framework.tag}",
-                                                framework, outputs[framework.tag][i]))
+                                                framework, outputs[framework.tag][source_index(i)]))
         else:
-            per_framework = {f.tag: outputs[f.tag][index] for f in frameworks}
+            per_framework = {f.tag: outputs[f.tag][source_index(index)] for f in frameworks}
             shared = copy.deepcopy(cell)
             shared.source = source.without_grader_markers(shared.source)
             if len({_comparable(o) for o in per_framework.values()}) == 1:
@@ -102,6 +111,7 @@ def merge(nb, executed, frameworks, page=None):
     merged.cells = cells
     for cell in merged.cells:
         cell.metadata.pop("source_line", None)
+        cell.metadata.pop("source_index", None)
     source.renumber_cells(merged, "merged")
     merged.metadata["kernelspec"] = dict(source.KERNELSPEC)
     # The outputs are already there: MyST-NB must not execute anything.

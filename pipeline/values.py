@@ -50,7 +50,7 @@ def without_records(outputs):
     return [o for o in outputs if not set(o.get("data", {})) & set(RECORD_MIMES)]
 
 
-def _line(page, name, within=None):
+def quoting_line(page, name, within=None):
     """The first source line quoting ``name`` (in a line holding ``within``, if given)."""
     if page is None:
         return None
@@ -68,12 +68,12 @@ def formatted(values, match, page=None, framework=None):
     if name not in values:
         raise BookError(f"the prose quotes {{value}}`{name}` but this framework's run never "
                         f"glued it: add d2l.glue({name!r}, …) to a hidden cell (tag book) "
-                        f"before it", path=path, line=_line(page, name), framework=framework)
+                        f"before it", path=path, line=quoting_line(page, name), framework=framework)
     try:
         return format(values[name], spec)
     except (ValueError, TypeError) as error:
         raise BookError(f"{{value}}`{name}:{spec}`: cannot format {values[name]!r} ({error})",
-                        path=path, line=_line(page, name), framework=framework) from None
+                        path=path, line=quoting_line(page, name), framework=framework) from None
 
 
 def for_framework(text, values, page=None, framework=None):
@@ -91,7 +91,7 @@ def check_not_in_math(text, page=None):
             raise BookError(f"{{value}}`{match['name']}` stands inside math ({math.group(0)!r}), "
                             f"where roles are not rendered: put it outside the $…$",
                             path=page.path if page is not None else None,
-                            line=_line(page, match["name"], math.group(0)))
+                            line=quoting_line(page, match["name"], math.group(0)))
 
 
 def for_every_framework(text, values_by_tag, frameworks, page=None):

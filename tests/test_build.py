@@ -6,8 +6,14 @@ import sys
 import time
 
 import nbformat
+import pytest
 
 from book import CHAPTER, CHAPTER_PAGE, ROOT, require_build
+
+
+#: What a copy of the book leaves behind: everything built but the execution cache.
+BUILT = shutil.ignore_patterns(".venv", ".git", "jupyter_execute", "assignments", *(
+    f"{name}{suffix}" for name in ("html", ".doctrees", "notebooks") for suffix in ("", "-course")))
 
 
 def build(book=ROOT):
@@ -31,8 +37,7 @@ def test_prose_edit_of_the_chapter_rebuilds_quickly_without_executing(tmp_path):
     """A sentence between two shared code cells: the edit that once crashed the build."""
     require_build()
     book = tmp_path / "book"
-    shutil.copytree(ROOT, book, symlinks=True, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "html", "jupyter_execute", ".doctrees", "notebooks", "assignments"))
+    shutil.copytree(ROOT, book, symlinks=True, ignore=BUILT)
     result, _ = build(book)            # the copy's first build: Sphinx reads every page
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     chapter = book / CHAPTER.relative_to(ROOT)
@@ -79,17 +84,41 @@ def test_repository_button_and_notebook_setup_come_from_the_config():
         assert f"git+{url}" in setup.source and "D2LSHIM_SOURCE" in setup.source
 
 
-def test_download_menu_offers_each_frameworks_notebook_and_never_the_source():
+@pytest.mark.parametrize("site", ["html", "html-course"])
+def test_download_menu_offers_each_frameworks_notebook_and_never_the_source(site):
     import re
-    from book import CHAPTER_HTML, HTML
     require_build()
-    html = CHAPTER_HTML.read_text(encoding="utf-8")
+    html_dir = ROOT / "_build" / site
+    page = html_dir / f"{CHAPTER_PAGE}.html"
+    html = page.read_text(encoding="utf-8")
     menu = html[html.index('dropdown-download-buttons'):]
     menu = menu[:menu.index("</ul>")]
     links = re.findall(r'href="([^"]+)"', menu)
     assert [link.rsplit("/", 1)[-1] for link in links] == [
         f"minibatch-sgd-{fw}.ipynb" for fw in ("mxnet", "pytorch", "tensorflow")]
     for link in links:
-        assert (CHAPTER_HTML.parent / link).resolve().is_file()
+        assert (page.parent / link).resolve().is_file()
     assert ".md" not in menu and "_sources" not in html
-    assert not (HTML / "_sources").exists()
+    assert not (html_dir / "_sources").exists()
+
+
+def test_the_course_edition_executes_nothing(tmp_path):
+    """`make book EDITION=course` in a fresh copy: every framework from the cache,
+    into _build/html-course, with doctrees and notebooks of its own."""
+    require_build()
+    book = tmp_path / "book"
+    shutil.copytree(ROOT, book, symlinks=True, ignore=BUILT)
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "build_book.py"), str(book),
+                             "--edition", "course", "--builder", "html", "-n", "-W", "--keep-going"],
+                            capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    assert "executed" not in log and log.count("outputs from the cache") == 3
+    built = book / "_build"
+    assert (built / "html-course" / f"{CHAPTER_PAGE}.html").is_file()
+    assert (built / ".doctrees-course").is_dir() and (built / "notebooks-course").is_dir()
+    assert not (built / "html").exists() and not (built / "notebooks").exists()
+    assert "_build/html-course" in log
+    print(f"course edition from scratch: {elapsed:.1f} s")

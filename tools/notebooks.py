@@ -1,11 +1,13 @@
 """``make notebooks``: one runnable notebook per page and framework.
 
-    python tools/notebooks.py [--book .] [--out notebooks]
+    python tools/notebooks.py [--book .] [--out notebooks] [--edition full|course]
 
 Outputs come from the book build's execution cache (``_build/framework_cache``)
 where the code is unchanged, so after ``make book`` nothing executes; the
 prose is always the current source's.  Pages keep their folders below
-``--out`` (``chapters/…/minibatch-sgd-pytorch.ipynb``).
+``--out`` (``chapters/…/minibatch-sgd-pytorch.ipynb``).  ``--edition course``
+leaves the solutions out, like the course edition of the book
+(``pipeline/editions.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 import nbformat  # noqa: E402
 import yaml  # noqa: E402
 
-from pipeline import errors, export, frameworks as frameworks_module, outputs, source  # noqa: E402
+from pipeline import editions, errors, export, frameworks as frameworks_module, outputs, source  # noqa: E402
 from pipeline.cache import OutputCache, write_atomically  # noqa: E402
 
 
@@ -49,16 +51,16 @@ def framework_pages(book, frameworks):
             yield source.Page.from_file(path, book)
 
 
-def write_notebooks(book, out, cache_dir, log=print):
+def write_notebooks(book, out, cache_dir, log=print, edition="full"):
     book, out = pathlib.Path(book).resolve(), pathlib.Path(out)
     frameworks = frameworks_module.from_config(book)
     cache = OutputCache(cache_dir, warn=log)
     bibliography = book / "references.bib"
-    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
-    install_from = export.install_source((config.get("repository") or {}).get("url"))
+    install_from = export.book_install_source(book)
     written = []
     for page in framework_pages(book, frameworks):
-        _, executed = outputs.executed_notebooks(page, frameworks, cache, log, search_path=(book,))
+        nb, executed = outputs.executed_notebooks(page, frameworks, cache, log, search_path=(book,))
+        _, executed = editions.for_edition(edition, nb, executed, page)
         for framework in frameworks:
             target = out / export.notebook_name(page.name, framework)
             nb = export.runnable_notebook(executed[framework.tag], bibliography, page, framework,
@@ -75,10 +77,11 @@ def main(argv=None):
     parser.add_argument("--out", default="notebooks")
     parser.add_argument("--cache", default=None,
                         help="execution cache (default: BOOK/_build/framework_cache)")
+    parser.add_argument("--edition", default="full", choices=editions.EDITIONS)
     args = parser.parse_args(argv)
     cache = args.cache or pathlib.Path(args.book) / "_build" / "framework_cache"
     try:
-        write_notebooks(args.book, args.out, cache)
+        write_notebooks(args.book, args.out, cache, edition=args.edition)
     except (errors.BookError, errors.ConfigError) as error:
         sys.exit(f"error: {error}")
 

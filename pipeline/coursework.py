@@ -39,8 +39,8 @@ from . import exercises, export, source, values
 from .errors import BookError
 from .myst_to_markdown import convert_notebook
 
-#: Tag of the page's code cells that the exercises need.
-TAG = "coursework"
+#: Tag of the page's code cells that the exercises need (readers' notebooks drop it).
+TAG = export.AUTHORING_TAGS[0]
 
 #: Points of each exercise's written answer (graded by hand).
 ANSWER_POINTS = 1

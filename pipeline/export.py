@@ -14,6 +14,10 @@ from .myst_to_markdown import convert_notebook
 #: Cell metadata that only the pipeline uses.
 BOOKKEEPING = ("source_index", "source_line")
 
+#: Cell tags that are markup for the book's own tools (``coursework``: code
+#: the exercises need, see pipeline/coursework.py); a reader's notebook drops them.
+AUTHORING_TAGS = ("coursework",)
+
 
 SETUP = """\
 # 准备运行环境：这个 notebook 需要 d2lshim 和 {label}；已经装好时这一格什么也不做。
@@ -75,6 +79,9 @@ def framework_edition(nb_framework, page=None, framework=None):
     for cell in nb.cells:
         for key in BOOKKEEPING:
             cell.metadata.pop(key, None)
+        tags = [tag for tag in cell.metadata.get("tags", []) if tag not in AUTHORING_TAGS]
+        if "tags" in cell.metadata:
+            cell.metadata["tags"] = tags
         if cell.cell_type == "code":
             cell.source = source.without_grader_markers(cell.source)
             cell.outputs = values.without_records(cell.outputs)

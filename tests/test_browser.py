@@ -142,8 +142,15 @@ def test_math_images_and_console(page, site):
 def test_per_framework_notebooks_download(page, site):
     open_chapter(page, site)
     links = page.evaluate("""() => [...document.querySelectorAll('.framework-downloads a')]
+                              .filter(a => a.href.endsWith('.ipynb'))
                               .map(a => [a.textContent.trim(), a.href])""")
     assert [label for label, _ in links] == LABELS
+    pdfs = page.evaluate("""() => [...document.querySelectorAll('.framework-downloads a.framework-pdf')]
+                             .map(a => [a.textContent.trim(), a.href])""")
+    assert [label for label, _ in pdfs] == LABELS       # `make pdf` put them into the site
+    for _, href in pdfs:
+        response = page.request.get(href)
+        assert response.status == 200 and response.body()[:5] == b"%PDF-"
     for (label, href), tag in zip(links, ("mxnet", "pytorch", "tensorflow")):
         response = page.request.get(href)
         assert response.status == 200
@@ -214,7 +221,8 @@ def test_chinese_search_finds_the_chapter_with_prose_snippets(page, site, query)
 # What the theme shows around the text, outside the article: names, file
 # types and keys stay as they are; three labels are hard-coded English in
 # sphinx-book-theme 1.1.4's layout (screen-reader labels, never shown).
-NAMES = {"pdf", "ipynb", "md", "PDF", "Binder", "Ctrl", "notebook", "d2lshim", "JavaScript"}
+NAMES = {"pdf", "ipynb", "md", "PDF", "Binder", "Ctrl", "notebook", "d2lshim", "JavaScript",
+         *LABELS}   # the frameworks' names (the download menu offers one notebook each)
 UNTRANSLATABLE = {"aria-label=Main", "aria-label=Page", "alt=Binder logo"}
 
 
@@ -345,7 +353,8 @@ def test_dark_mode_switch_and_download_menu(page, site):
     page.click(".dropdown-download-buttons button")
     links = page.evaluate("""[...document.querySelectorAll('.dropdown-download-buttons a')]
                              .filter(a => a.offsetWidth > 0).map(a => [a.textContent.trim(), a.href])""")
-    assert [label for label, _ in links] == [".ipynb", ".md"]
+    # each framework's notebook, never the page source (hidden tests)
+    assert [label for label, _ in links] == [f".ipynb（{label}）" for label in LABELS]
     for _, href in links:
         assert page.request.get(href).status == 200
     assert page.problems == []

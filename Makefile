@@ -48,9 +48,9 @@ book: data
 	$(BUILD_BOOK) $(EDITION)
 
 # One PDF per framework from the execution cache (XeLaTeX; see the README for
-# the TeX packages and fonts).
+# the TeX packages and fonts); `make pdf EDITION=course`: the course edition's.
 pdf: book
-	$(PY) tools/build_pdf.py
+	$(PY) tools/build_pdf.py --edition $(EDITION)
 
 # The tests check what the build executed and what each edition publishes,
 # so they build both editions first (a no-op when nothing changed; the course
@@ -58,7 +58,8 @@ pdf: book
 test: data
 	$(BUILD_BOOK) full
 	$(BUILD_BOOK) course
-	$(PY) tools/build_pdf.py
+	$(PY) tools/build_pdf.py --edition full
+	$(PY) tools/build_pdf.py --edition course
 	$(PY) -m pytest
 
 notebooks: data

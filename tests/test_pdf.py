@@ -18,20 +18,23 @@ IMPORT_LINE = {"mxnet": "from d2lshim import mxnet as d2l", "pytorch": "from d2l
                "tensorflow": "from d2lshim import tensorflow as d2l"}
 
 
-def pdf_of(tag):
-    path = PDF / f"minibatch-sgd-{tag}.pdf"
+def pdf_of(tag, edition="full"):
+    suffix = "" if edition == "full" else f"-{edition}"
+    path = PDF / f"minibatch-sgd-{tag}{suffix}.pdf"
     if not path.exists():
-        pytest.fail(f"{path} is missing: run `make pdf` (or `make test`, which builds it)")
+        pytest.fail(f"{path} is missing: run `make pdf EDITION={edition}` (or `make test`, "
+                    "which builds both editions' PDFs)")
     return path
 
 
-def text_of(tag):
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_of(tag)), "-"],
+def text_of(tag, edition="full"):
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_of(tag, edition)), "-"],
                           capture_output=True, text=True, check=True).stdout
 
 
-def latex_dir(tag):
-    return ROOT / "_build" / "pdf-build" / tag / "_build" / "latex"
+def latex_dir(tag, edition="full"):
+    suffix = "" if edition == "full" else f"-{edition}"
+    return ROOT / "_build" / "pdf-build" / tag / "_build" / f"latex{suffix}"
 
 
 @pytest.fixture(params=[fw.tag for fw in FRAMEWORKS])
@@ -90,3 +93,34 @@ def test_the_page_links_the_three_pdfs():
         href = f"../../pdf/minibatch-sgd-{fw.tag}.pdf"
         assert f'href="{href}"' in html
         assert (CHAPTER_HTML.parent / href).resolve().is_file()
+
+
+# --- the course edition's PDFs: the same book without the solutions ---
+
+def test_the_course_pdf_keeps_the_exercises_without_solutions(tag):
+    from pipeline import editions
+    text = re.sub(r"\s+", "", text_of(tag, "course"))
+    solution_headings = {"解答：练习1", "解答：练习2", "解答：练习3", "解答：练习4"}
+    missing = [h for h in headings() if re.sub(r"\s+", "", h) not in text]
+    assert not missing, missing
+    assert not any(h in text for h in solution_headings)
+    assert text.count(re.sub(r"\s+", "", editions.NOTE.strip("*"))) == 4
+    for number in range(1, 5):
+        assert f"练习{number}" in text
+    lines = {line.strip() for line in text_of(tag, "course").splitlines()}
+    assert IMPORT_LINE[tag] in lines
+    assert not [line for other, line in IMPORT_LINE.items() if other != tag and line in lines]
+    log = (latex_dir(tag, "course") / "minibatch-sgd.log").read_text(errors="replace")
+    assert "Missing character" not in log
+
+
+def test_the_course_page_links_its_own_pdfs():
+    from book import CHAPTER_HTML
+    course_page = ROOT / "_build" / "html-course" / CHAPTER_HTML.relative_to(ROOT / "_build" / "html")
+    html = course_page.read_text(encoding="utf-8")
+    for fw in FRAMEWORKS:
+        href = f"../../pdf/minibatch-sgd-{fw.tag}.pdf"
+        assert f'href="{href}"' in html
+        linked = (course_page.parent / href).resolve()
+        assert linked.is_file()
+        assert linked.read_bytes() == pdf_of(fw.tag, "course").read_bytes()

@@ -1,6 +1,6 @@
 """``make pdf``: one PDF of the whole book per framework, from the execution cache.
 
-    python tools/build_pdf.py [--book .] [--frameworks pytorch ...]
+    python tools/build_pdf.py [--book .] [--frameworks pytorch ...] [--edition full|course]
 
 For each framework this builds a single-framework edition of the book
 (``BOOK_FRAMEWORK_EDITION``, see ``_ext/framework_tabs.py``) with Jupyter
@@ -9,6 +9,10 @@ the PDF to ``_build/pdf/<name>-<tag>.pdf`` and, when the web site has been
 built, into ``_build/html/pdf/`` where the page links it.  Nothing executes:
 the outputs come from ``_build/framework_cache``.  A glyph missing from the
 fonts is an error, as a warning is under ``-W``.
+
+``--edition course`` builds the course edition's PDFs (no solutions, see
+``pipeline/editions.py``) into ``_build/pdf/<name>-<tag>-course.pdf`` and
+``_build/html-course/pdf/``, under the names the course site links.
 """
 
 from __future__ import annotations
@@ -39,17 +43,18 @@ def pdf_stem(book):
     return pathlib.PurePosixPath(target).stem
 
 
-def build(book, framework, log=print):
-    """Build one framework's PDF; return its path below ``_build/pdf``."""
+def build(book, framework, edition="full", log=print):
+    """Build one framework's PDF of ``edition``; return its path below ``_build/pdf``."""
     out = book / "_build" / "pdf-build" / framework.tag
+    suffix = "" if edition == "full" else f"-{edition}"   # build_book.py's output folders
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build_book.py"), str(book), "--builder", "pdflatex",
-         "--path-output", str(out), "-n", "-W", "--keep-going"],
+         "--edition", edition, "--path-output", str(out), "-n", "-W", "--keep-going"],
         env={**os.environ, EDITION_ENV: framework.tag}, capture_output=True, text=True)
-    latex = out / "_build" / "latex"
+    latex = out / "_build" / f"latex{suffix}"
     if result.returncode != 0:
-        raise SystemExit(f"error: the {framework.label} PDF did not build "
+        raise SystemExit(f"error: the {framework.label} PDF ({edition} edition) did not build "
                          f"(log: {latex / (pdf_stem(book) + '.log')}):\n{(result.stdout + result.stderr)[-3000:]}")
     log_text = (latex / f"{pdf_stem(book)}.log").read_text(errors="replace")
     missing = sorted(set(MISSING_GLYPH.findall(log_text)))
@@ -57,13 +62,13 @@ def build(book, framework, log=print):
         raise SystemExit(f"error: the {framework.label} PDF lacks glyphs (install the fonts "
                          f"named in the README):\n" + "\n".join(missing[:20]))
     stem = pdf_stem(book)
-    target = book / "_build" / "pdf" / f"{stem}-{framework.tag}.pdf"
+    target = book / "_build" / "pdf" / f"{stem}-{framework.tag}{suffix}.pdf"
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(latex / f"{stem}.pdf", target)
-    site = book / "_build" / "html"
-    if site.is_dir():
+    site = book / "_build" / f"html{suffix}"
+    if site.is_dir():                  # the page links pdf/<stem>-<tag>.pdf in either edition
         (site / "pdf").mkdir(exist_ok=True)
-        shutil.copyfile(target, site / "pdf" / target.name)
+        shutil.copyfile(target, site / "pdf" / f"{stem}-{framework.tag}.pdf")
     log(f"{framework.label}: {target.relative_to(book)} in {time.perf_counter() - start:.1f} s")
     return target
 
@@ -72,11 +77,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--book", default=str(ROOT))
     parser.add_argument("--frameworks", nargs="+", default=None)
+    parser.add_argument("--edition", choices=("full", "course"), default="full")
     args = parser.parse_args(argv)
     book = pathlib.Path(args.book).resolve()
     frameworks = frameworks_module.from_config(book)
     for tag in args.frameworks or frameworks.tags:
-        build(book, frameworks.get(tag))
+        build(book, frameworks.get(tag), args.edition)
 
 
 if __name__ == "__main__":

@@ -196,8 +196,6 @@ def read_page(text):
         return nb
     env = _APP.env
     page = source.Page(env.docname, pathlib.Path(env.doc2path(env.docname)), text)
-    # A change of this extension or the pipeline re-reads the page; the
-    # cache key decides whether anything executes.
     # A change of this extension, of the pipeline or of a framework's module
     # (d2lshim: part of the cache key) re-reads the page; the cache key
     # decides whether anything executes.

@@ -34,6 +34,13 @@ def check(edition):
     return edition
 
 
+def folder_suffix(edition):
+    """What ``edition`` adds to the names of its built folders and files:
+    nothing for the full edition, ``-course`` for the course edition
+    (``_build/html-course``, ``minibatch-sgd-pytorch-course.pdf``)."""
+    return "" if check(edition) == "full" else f"-{edition}"
+
+
 def without_solutions(nb, note=NOTE, path=None):
     """``nb`` without its solution regions; each leaves ``note`` behind.
 

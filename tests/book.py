@@ -74,3 +74,11 @@ def search_index():
     require_build()
     text = (HTML / "searchindex.js").read_text(encoding="utf-8")
     return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+
+def pdf_text(path):
+    """The text of a PDF as pdftotext reads it (poppler-utils)."""
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout

@@ -4,14 +4,12 @@
 CJK fonts: see the README); these tests read what it wrote.
 """
 
-import pathlib
 import re
-import subprocess
 
 import pytest
 
-from book import CHAPTER, FRAMEWORKS, ROOT, executed_notebook
-from pipeline import source
+from book import CHAPTER, CHAPTER_HTML, FRAMEWORKS, HTML, ROOT, executed_notebook, pdf_text
+from pipeline import editions, source
 
 PDF = ROOT / "_build" / "pdf"
 IMPORT_LINE = {"mxnet": "from d2lshim import mxnet as d2l", "pytorch": "from d2lshim import torch as d2l",
@@ -19,8 +17,7 @@ IMPORT_LINE = {"mxnet": "from d2lshim import mxnet as d2l", "pytorch": "from d2l
 
 
 def pdf_of(tag, edition="full"):
-    suffix = "" if edition == "full" else f"-{edition}"
-    path = PDF / f"minibatch-sgd-{tag}{suffix}.pdf"
+    path = PDF / f"minibatch-sgd-{tag}{editions.folder_suffix(edition)}.pdf"
     if not path.exists():
         pytest.fail(f"{path} is missing: run `make pdf EDITION={edition}` (or `make test`, "
                     "which builds both editions' PDFs)")
@@ -28,17 +25,20 @@ def pdf_of(tag, edition="full"):
 
 
 def text_of(tag, edition="full"):
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf_of(tag, edition)), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    return pdf_text(pdf_of(tag, edition))
 
 
 def latex_dir(tag, edition="full"):
-    suffix = "" if edition == "full" else f"-{edition}"
-    return ROOT / "_build" / "pdf-build" / tag / "_build" / f"latex{suffix}"
+    return ROOT / "_build" / "pdf-build" / tag / "_build" / f"latex{editions.folder_suffix(edition)}"
 
 
 @pytest.fixture(params=[fw.tag for fw in FRAMEWORKS])
 def tag(request):
+    return request.param
+
+
+@pytest.fixture(params=editions.EDITIONS)
+def edition(request):
     return request.param
 
 
@@ -48,16 +48,22 @@ def headings():
     return ["小批量随机梯度下降", *re.findall(r"^##+ (.+)$", prose, re.M)]
 
 
-def test_the_pdf_holds_every_heading_in_chinese(tag):
-    text = re.sub(r"\s+", "", text_of(tag))       # pdftotext breaks lines anywhere
+def test_the_pdf_holds_every_heading_in_chinese(tag, edition):
+    text = re.sub(r"\s+", "", text_of(tag, edition))   # pdftotext breaks lines anywhere
     missing = [h for h in headings() if re.sub(r"\s+", "", h) not in text]
     assert not missing and len(headings()) >= 8, missing
-    for part in ("解答：练习1", "解答：练习4", "Ioffe"):   # the solutions and the bibliography
-        assert part in text, part
+    assert "Ioffe" in text                                # the bibliography
+    assert all(f"练习{number}" in text for number in range(1, 5))
+    solutions = [f"解答：练习{number}" for number in range(1, 5)]
+    note = re.sub(r"\s+", "", editions.NOTE.strip("*"))
+    if edition == "full":                                 # the solutions follow the exercises
+        assert all(part in text for part in solutions) and note not in text
+    else:                                                 # the course edition has none
+        assert not any(part in text for part in solutions) and text.count(note) == 4
 
 
-def test_only_this_frameworks_code(tag):
-    lines = {line.strip() for line in text_of(tag).splitlines()}
+def test_only_this_frameworks_code(tag, edition):
+    lines = {line.strip() for line in text_of(tag, edition).splitlines()}
     assert IMPORT_LINE[tag] in lines
     for other, line in IMPORT_LINE.items():
         if other != tag:
@@ -73,8 +79,8 @@ def test_the_values_in_the_prose_are_this_frameworks(tag):
     assert f"随机梯度下降每一轮的用时（{glued['sec_sgd']:.3f}秒）" in text
 
 
-def test_no_glyph_is_missing(tag):
-    log = (latex_dir(tag) / "minibatch-sgd.log").read_text(errors="replace")
+def test_no_glyph_is_missing(tag, edition):
+    log = (latex_dir(tag, edition) / "minibatch-sgd.log").read_text(errors="replace")
     assert "Missing character" not in log
 
 
@@ -86,41 +92,13 @@ def test_every_figure_of_the_run_is_in_the_pdf(tag):
     assert figures >= 9 and tex.count("\\sphinxincludegraphics") == figures
 
 
-def test_the_page_links_the_three_pdfs():
-    from book import CHAPTER_HTML
-    html = CHAPTER_HTML.read_text(encoding="utf-8")
+def test_each_edition_links_its_own_three_pdfs(edition):
+    site = ROOT / "_build" / f"html{editions.folder_suffix(edition)}"
+    page = site / CHAPTER_HTML.relative_to(HTML)
+    html = page.read_text(encoding="utf-8")
     for fw in FRAMEWORKS:
         href = f"../../pdf/minibatch-sgd-{fw.tag}.pdf"
         assert f'href="{href}"' in html
-        assert (CHAPTER_HTML.parent / href).resolve().is_file()
-
-
-# --- the course edition's PDFs: the same book without the solutions ---
-
-def test_the_course_pdf_keeps_the_exercises_without_solutions(tag):
-    from pipeline import editions
-    text = re.sub(r"\s+", "", text_of(tag, "course"))
-    solution_headings = {"解答：练习1", "解答：练习2", "解答：练习3", "解答：练习4"}
-    missing = [h for h in headings() if re.sub(r"\s+", "", h) not in text]
-    assert not missing, missing
-    assert not any(h in text for h in solution_headings)
-    assert text.count(re.sub(r"\s+", "", editions.NOTE.strip("*"))) == 4
-    for number in range(1, 5):
-        assert f"练习{number}" in text
-    lines = {line.strip() for line in text_of(tag, "course").splitlines()}
-    assert IMPORT_LINE[tag] in lines
-    assert not [line for other, line in IMPORT_LINE.items() if other != tag and line in lines]
-    log = (latex_dir(tag, "course") / "minibatch-sgd.log").read_text(errors="replace")
-    assert "Missing character" not in log
-
-
-def test_the_course_page_links_its_own_pdfs():
-    from book import CHAPTER_HTML
-    course_page = ROOT / "_build" / "html-course" / CHAPTER_HTML.relative_to(ROOT / "_build" / "html")
-    html = course_page.read_text(encoding="utf-8")
-    for fw in FRAMEWORKS:
-        href = f"../../pdf/minibatch-sgd-{fw.tag}.pdf"
-        assert f'href="{href}"' in html
-        linked = (course_page.parent / href).resolve()
+        linked = (page.parent / href).resolve()
         assert linked.is_file()
-        assert linked.read_bytes() == pdf_of(fw.tag, "course").read_bytes()
+        assert linked.read_bytes() == pdf_of(fw.tag, edition).read_bytes()

@@ -14,12 +14,11 @@ JSON (notebooks, the search index) also by its strings, the zlib part of
 import html
 import json
 import re
-import subprocess
 import zlib
 
 import pytest
 
-from book import CHAPTER, CHAPTER_PAGE, HTML, ROOT, read, require_build
+from book import CHAPTER, CHAPTER_PAGE, HTML, ROOT, pdf_text, read, require_build
 from pipeline import editions, exercises, source, values
 
 BUILD = ROOT / "_build"
@@ -48,9 +47,8 @@ def _strings(value):
 
 def readable(path):
     """The text of a file, in every form a reader could see it, white space removed."""
-    if path.suffix == ".pdf":           # the PDFs a site links: their text, as pdftotext reads it
-        return squeeze(subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
-                                      capture_output=True, text=True, check=True).stdout)
+    if path.suffix == ".pdf":           # the PDFs a site links: their text
+        return squeeze(pdf_text(path))
     data = path.read_bytes()
     if path.name == "objects.inv":
         header_end = data.index(b"zlib.\n") + len(b"zlib.\n")

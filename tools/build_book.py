@@ -83,6 +83,8 @@ def build_edition(edition):
     build_sphinx = jupyter_book.sphinx.build_sphinx
     report = cli.builder_specific_actions
 
+    # The rule of pipeline.editions.folder_suffix, not imported here: the
+    # book's extensions import the pipeline of the book being built.
     def output(path):
         path = pathlib.Path(path)
         return path.with_name(f"{path.name}-{edition}")
@@ -102,13 +104,14 @@ if __name__ == "__main__":
     edition, args = edition_from(sys.argv[1:])
     if edition != "full":
         build_edition(edition)
+    code = 0
     try:
         main(["build", *args])
-        code = 0
     except SystemExit as end:          # click ends every command with sys.exit
-        code = end.code if isinstance(end.code, int) else (end.code is not None)
-        if isinstance(end.code, str):
-            print(end.code, file=sys.stderr)
+        code = end.code or 0
+        if not isinstance(code, int):  # sys.exit("message")
+            print(code, file=sys.stderr)
+            code = 1
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -29,7 +29,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import frameworks as frameworks_module  # noqa: E402
+from pipeline import editions, frameworks as frameworks_module  # noqa: E402
 
 EDITION_ENV = "BOOK_FRAMEWORK_EDITION"
 MISSING_GLYPH = re.compile(r"^Missing character: .*$", re.M)
@@ -46,7 +46,7 @@ def pdf_stem(book):
 def build(book, framework, edition="full", log=print):
     """Build one framework's PDF of ``edition``; return its path below ``_build/pdf``."""
     out = book / "_build" / "pdf-build" / framework.tag
-    suffix = "" if edition == "full" else f"-{edition}"   # build_book.py's output folders
+    suffix, stem = editions.folder_suffix(edition), pdf_stem(book)
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build_book.py"), str(book), "--builder", "pdflatex",
@@ -55,13 +55,12 @@ def build(book, framework, edition="full", log=print):
     latex = out / "_build" / f"latex{suffix}"
     if result.returncode != 0:
         raise SystemExit(f"error: the {framework.label} PDF ({edition} edition) did not build "
-                         f"(log: {latex / (pdf_stem(book) + '.log')}):\n{(result.stdout + result.stderr)[-3000:]}")
-    log_text = (latex / f"{pdf_stem(book)}.log").read_text(errors="replace")
+                         f"(log: {latex / (stem + '.log')}):\n{(result.stdout + result.stderr)[-3000:]}")
+    log_text = (latex / f"{stem}.log").read_text(errors="replace")
     missing = sorted(set(MISSING_GLYPH.findall(log_text)))
     if missing:
         raise SystemExit(f"error: the {framework.label} PDF lacks glyphs (install the fonts "
                          f"named in the README):\n" + "\n".join(missing[:20]))
-    stem = pdf_stem(book)
     target = book / "_build" / "pdf" / f"{stem}-{framework.tag}{suffix}.pdf"
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(latex / f"{stem}.pdf", target)
@@ -77,7 +76,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--book", default=str(ROOT))
     parser.add_argument("--frameworks", nargs="+", default=None)
-    parser.add_argument("--edition", choices=("full", "course"), default="full")
+    parser.add_argument("--edition", choices=editions.EDITIONS, default="full")
     args = parser.parse_args(argv)
     book = pathlib.Path(args.book).resolve()
     frameworks = frameworks_module.from_config(book)

@@ -1,7 +1,9 @@
 # Two commands set everything up on a fresh machine:
-#   make book    build the book into _build/html (executes all three frameworks)
+#   make book    build the book into _build/html (executes every framework)
 #   make test    run the test suite (unit tests, and checks of the built book)
-# Both create the virtual environment .venv on first use.
+# Both create the environments on first use: .venv for the book's tools, and
+# one per framework in .venvs/<tag> from its lock (environments/<tag>.txt),
+# each a Jupyter kernel of its own (pipeline/environments.py).
 # `make book EDITION=course` builds the course edition (no solutions) into
 # _build/html-course from the same execution cache.
 
@@ -26,25 +28,31 @@ BUILD_BOOK = $(PY) tools/build_book.py . --builder html -n -W --keep-going --edi
 # there is one.
 DATA_MIRROR ?= ../shared/data
 
-.PHONY: book test data notebooks assignments bench clean clean-cache env pdf
+.PHONY: book test data notebooks assignments bench clean clean-cache env envs pdf
 
 env: $(VENV)/.installed
 
-# PIP_EXTRA_INDEX_URL (pip reads it from the environment) can point at
-# PyTorch's CPU-only wheel index on Linux: see the README.
+# uv fills the environments (much faster than pip) from the indexes pip's
+# configuration names; PIP_EXTRA_INDEX_URL can point at PyTorch's CPU-only
+# wheel index on Linux: see the README.  pip installs the uv that
+# requirements.txt pins.
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@test -x $(PY) || { base=$$(PYTHON="$(PYTHON)" sh tools/supported_python.sh) && \
 		echo "creating $(VENV) with $$base" && $$base -m venv $(VENV); }
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet $$(grep '^uv==' requirements.txt)
+	$(PY) tools/environments.py book
 	touch $@
 
-data: $(VENV)/.installed
+# Each framework's environment, made or remade when its lock changed; a
+# framework whose environment cannot be made stops here, before anything runs.
+envs: env
+	$(PY) tools/environments.py make
+
+data: env
 	$(PY) tools/seed_data.py $(DATA_MIRROR)
 
 # tools/build_book.py is `jupyter-book build` without a 2-second import.
-book: data
+book: data envs
 	$(BUILD_BOOK) $(EDITION)
 
 # One PDF per framework from the execution cache (XeLaTeX; see the README for
@@ -55,22 +63,23 @@ pdf: book
 # The tests check what the build executed and what each edition publishes,
 # so they build both editions first (a no-op when nothing changed; the course
 # edition executes nothing of its own).
-test: data
+test: data envs
 	$(BUILD_BOOK) full
 	$(BUILD_BOOK) course
 	$(PY) tools/build_pdf.py --edition full
 	$(PY) tools/build_pdf.py --edition course
-	$(PY) -m pytest
+	$(PY) tools/environments.py pytest
 
-notebooks: data
+notebooks: data envs
 	$(PY) tools/notebooks.py --edition $(EDITION) --out notebooks$(if $(filter course,$(EDITION)),-course)
 
-bench: data
-	$(PY) -m d2lshim.bench
+bench: data envs
+	$(PY) tools/environments.py bench
 
 # The execution cache (_build/framework_cache) survives `make clean`: it is
 # keyed by code and environment and is never stale.  `make clean-cache`
-# drops it, so that the next build executes every framework again.
+# drops it, so that the next build executes every framework again (the site
+# notices: a page whose outputs are missing from the cache is read again).
 clean:
 	rm -rf $(BUILD)/html $(BUILD)/jupyter_execute $(BUILD)/.doctrees $(BUILD)/notebooks \
 		$(BUILD)/html-course $(BUILD)/.doctrees-course $(BUILD)/notebooks-course \
@@ -79,5 +88,5 @@ clean:
 clean-cache:
 	rm -rf $(BUILD)/framework_cache
 
-assignments: data
+assignments: data envs
 	$(PY) tools/assignments.py --out assignments

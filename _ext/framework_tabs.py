@@ -25,6 +25,8 @@ blocks; no tabs, no other framework's code.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import pathlib
 import sys
@@ -39,6 +41,7 @@ from sphinx.util.docutils import SphinxDirective
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
 from pipeline import editions, errors, export, frameworks as frameworks_module, outputs, source  # noqa: E402
+from pipeline import cache as cache_module  # noqa: E402
 from pipeline.cache import OutputCache, module_files, write_atomically  # noqa: E402
 from pipeline.merge import merge  # noqa: E402
 
@@ -205,10 +208,17 @@ def read_page(text):
                    for path in module_files(framework.module, (page.path.parent, _APP.srcdir)))]:
         env.note_dependency(str(path))
     try:
+        found = outputs.keys(page, frameworks, search_path=(_APP.srcdir,))
+        # What the outputs were made with; outdated_pages() compares it with
+        # what the kernels have at the next build.
+        env.framework_outputs = getattr(env, "framework_outputs", {})
+        env.framework_outputs[env.docname] = {
+            framework.tag: (found[1][framework.tag][1], _environment_digest(framework, page.path))
+            for framework in frameworks}
         nb, executed = outputs.executed_notebooks(
-            page, frameworks, OutputCache(cache_dir(_APP), warn=logger.warning),
+            page, frameworks, OutputCache(cache_dir(_APP), note=logger.info),
             log=lambda message: logger.info(f"[framework-tabs] {message}"),
-            search_path=(_APP.srcdir,))
+            search_path=(_APP.srcdir,), found=found)
         nb, executed = editions.for_edition(_APP.config.edition, nb, executed, page)
         single = single_framework(_APP)
         if single is not None:
@@ -261,6 +271,42 @@ def fill_slots(app, doctree):
 
 def purge_downloads(app, env, docname):
     getattr(env, "framework_downloads", {}).pop(docname, None)
+    getattr(env, "framework_outputs", {}).pop(docname, None)
+
+
+def _environment_digest(framework, page_path):
+    """A digest of what a framework's kernel has for a page (see pipeline/cache.py)."""
+    material = cache_module.environment(framework, (page_path.parent, _APP.srcdir))
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+def outdated_pages(app, env, added, changed, removed):
+    """Pages to read again although their source did not change: those whose
+    outputs are gone from the execution cache (``make clean-cache``) or whose
+    kernel's environment changed (a package upgraded in one framework's
+    environment), so that the site always shows what the cache holds."""
+    cache = OutputCache(cache_dir(app), note=logger.info)
+    frameworks = book_frameworks(app)
+    outdated = []
+    for docname, made in getattr(env, "framework_outputs", {}).items():
+        if docname in changed or docname in removed:
+            continue
+        page_path = pathlib.Path(env.doc2path(docname))
+        for framework in frameworks:
+            key, environment = made.get(framework.tag, (None, None))
+            try:
+                current = _environment_digest(framework, page_path)
+            except Exception as error:     # no kernel, no environment: reading will say so
+                logger.info(f"[framework-tabs] {docname}: [{framework.label}] {error}")
+                current = None
+            if key is None or not cache.has(docname, framework, key) or current != environment:
+                logger.info(f"[framework-tabs] {docname}: [{framework.label}] "
+                            + ("its environment changed" if current != environment
+                               else "its outputs are not in the execution cache")
+                            + "; reading the page again")
+                outdated.append(docname)
+                break
+    return outdated
 
 
 def download_menu(app, pagename, templatename, context, doctree):
@@ -314,6 +360,7 @@ def setup(app):
     app.connect("builder-inited", builder_inited)
     app.connect("doctree-read", fill_slots)
     app.connect("env-purge-doc", purge_downloads)
+    app.connect("env-get-outdated", outdated_pages)
     # after sphinx-book-theme's add_header_buttons (priority 501)
     app.connect("html-page-context", download_menu, priority=502)
     return {"version": "2.0", "parallel_read_safe": False, "parallel_write_safe": True}

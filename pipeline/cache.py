@@ -6,46 +6,50 @@ freshly split notebook by code-cell order (as jupyter-cache does for MyST-NB),
 so a prose edit never executes anything and never shows stale prose.
 
 The key covers the framework's code cells in order, the framework entry (tag,
-kernel, module), the environment the kernel runs in (Python, the installed
-versions of the framework and of what draws or computes, the source of the
-framework's d2lshim package), the execution settings and code, and
-``FORMAT``.  Entries live in ``<cache>/<page>/<framework>/<key>.json``.
+kernel, module), what the kernel has (its Python, every distribution
+installed in its environment with its version, read from the environment's
+metadata: ``pipeline/environments.py``), the source of the framework's
+d2lshim package, every module and data file beside the page, the execution
+settings and code, and ``FORMAT``.  A change in one framework's environment
+thus re-executes that framework only.
+
+Entries live in ``<cache>/<page>/<framework>/<key>.json``.  Each page and
+framework keeps its :data:`KEEP` most recently used entries, so switching a
+branch back and forth executes nothing the second time; older ones are
+removed when a new one is written.
 
 A broken entry (truncated, not JSON, another ``FORMAT``, cells that do not
-match) is a miss: the framework is executed again and the entry rewritten.
-Entries are written atomically (temporary file, then rename), so two builds
-at once never see a half-written one.
+match) is a miss, noted as information: the framework is executed again and
+the entry rewritten.  Entries are written atomically (temporary file, then
+rename) with mode 0644, so two builds at once never see a half-written one
+and other users of a shared cache can read it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.metadata
 import importlib.util
 import json
 import os
 import pathlib
-import sys
 import tempfile
 
 import nbformat
 
-from . import execute
+from . import environments, execute
 
 #: Bump when the entry layout changes: older entries become misses.
-FORMAT = 2
+FORMAT = 3
 
-#: Installed packages that shape every framework's outputs besides the
-#: framework itself (numbers, figures, the kernel).
-COMMON_PACKAGES = ("numpy", "matplotlib", "ipykernel")
+#: Entries kept per page and framework (the most recently used ones).
+KEEP = 5
 
+#: Files mode of everything the cache (and the build) writes.
+FILE_MODE = 0o644
 
-def _version(distribution):
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
+#: Beside a page, these are other pages, not files its code can read.
+PAGE_SUFFIXES = (".md", ".ipynb")
 
 
 def module_files(module, search_path=()):
@@ -78,13 +82,32 @@ def _source_digest(module, search_path):
     return digest.hexdigest()
 
 
+def page_files_digest(folder):
+    """A digest of what a page's code can import or open beside it: the files
+    in its folder (other pages and hidden files aside) and the Python files of
+    the packages there."""
+    folder = pathlib.Path(folder)
+    files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+             and p.suffix not in PAGE_SUFFIXES]
+    files += [p for init in folder.glob("*/__init__.py") for p in init.parent.rglob("*.py")]
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def environment(framework, search_path=()):
-    """What the kernel brings to a framework's outputs, as a dict."""
+    """What the kernel brings to a framework's outputs, as a dict: its Python,
+    every distribution of its environment, d2lshim's source and (when the
+    page's folder is the first of ``search_path``) the files beside the page."""
+    kernel = environments.interpreter_environment(environments.kernel_interpreter(framework.kernel))
+    search_path = tuple(str(p) for p in search_path)
     return {
-        "python": sys.version,
-        "packages": {p: _version(p) for p in (framework.package, *COMMON_PACKAGES) if p},
+        "python": kernel["python"],
+        "packages": kernel["packages"],
         "module": framework.module,
-        "module_source": _source_digest(framework.module, tuple(str(p) for p in search_path)),
+        "module_source": _source_digest(framework.module, search_path),
+        "page_files": page_files_digest(search_path[0]) if search_path else None,
     }
 
 
@@ -97,6 +120,7 @@ def key(nb_framework, framework, settings=execute.DEFAULT, search_path=()):
         "code": code,
         "environment": environment(framework, search_path),
         "settings": dataclasses.asdict(settings),
+        "machine": execute.machine_settings(),
         "executor": hashlib.sha256(pathlib.Path(execute.__file__).read_bytes()).hexdigest(),
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:24]
@@ -105,9 +129,9 @@ def key(nb_framework, framework, settings=execute.DEFAULT, search_path=()):
 class OutputCache:
     """Outputs of executed framework notebooks, on disk below ``directory``."""
 
-    def __init__(self, directory, warn=print):
+    def __init__(self, directory, note=print):
         self.directory = pathlib.Path(directory)
-        self.warn = warn
+        self.note = note
 
     def path(self, page_name, framework, key):
         return self.directory / page_name / framework.tag / f"{key}.json"
@@ -140,15 +164,23 @@ class OutputCache:
             for cell in code:
                 cell.outputs, cell.execution_count = [], None
             return self._broken(path, page_name, framework, f"malformed outputs ({error!r})")
+        try:
+            os.utime(path)        # most recently used: kept longest
+        except OSError:
+            pass                  # a read-only cache is still a cache
         return True
 
+    def has(self, page_name, framework, key):
+        return self.path(page_name, framework, key).is_file()
+
     def _broken(self, path, page_name, framework, why):
-        self.warn(f"{page_name}: [{framework.label}] ignoring the cache entry {path}: {why}; "
+        self.note(f"{page_name}: [{framework.label}] ignoring the cache entry {path}: {why}; "
                   f"executing again")
         return False
 
     def store(self, page_name, framework, key, nb_framework, seconds=None):
-        """Write the outputs of ``nb_framework`` atomically; drop older entries."""
+        """Write the outputs of ``nb_framework`` atomically; keep the :data:`KEEP`
+        most recently used entries of this page and framework."""
         path = self.path(page_name, framework, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         entry = {"format": FORMAT, "key": key, "page": page_name, "framework": framework.tag,
@@ -157,9 +189,17 @@ class OutputCache:
                             "outputs": c.get("outputs", [])}
                            for c in nb_framework.cells if c.cell_type == "code"]}
         write_atomically(path, json.dumps(entry, ensure_ascii=False))
-        for old in path.parent.glob("*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)   # another build may have removed it already
+        self.prune(path.parent)
+
+    @staticmethod
+    def prune(folder, keep=KEEP):
+        def used(entry):
+            try:
+                return entry.stat().st_mtime
+            except FileNotFoundError:     # another build removed it already
+                return 0
+        for old in sorted(folder.glob("*.json"), key=used, reverse=True)[keep:]:
+            old.unlink(missing_ok=True)
 
 
 def write_atomically(path, text):
@@ -170,6 +210,7 @@ def write_atomically(path, text):
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, FILE_MODE)     # mkstemp makes it 0600: private to this user
         os.replace(tmp, path)
     except BaseException:
         pathlib.Path(tmp).unlink(missing_ok=True)

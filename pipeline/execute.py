@@ -2,6 +2,12 @@
 
 Frameworks run one after another, never side by side: the page measures
 time, and two kernels on the same cores would distort each other's numbers.
+(Two builds at once take turns too: ``pipeline/outputs.py`` holds a lock.)
+
+A kernel's environment is explicit: the variables of :data:`INHERITED` from
+the shell, and what :class:`Settings` sets.  Nothing else reaches it, so that
+a variable set for one build cannot change outputs that are then cached as a
+normal build's.
 Every failure (a cell that raises, a cell that times out, a kernel that dies
 or cannot start) becomes a :class:`BookError` naming page, line and framework.
 """
@@ -24,14 +30,38 @@ class Settings:
     #: the outputs, no debugger warning on stderr (stderr fails the build)
     env: tuple = (("TF_CPP_MIN_LOG_LEVEL", "2"), ("TF_ENABLE_ONEDNN_OPTS", "0"),
                   ("PYDEVD_DISABLE_FILE_VALIDATION", "1"))
+    #: ``check``: a claim that does not hold fails the build; ``report``: it is
+    #: recorded and the run goes on (``tools/claims.py --survey``)
+    claims: str = "check"
 
 
 DEFAULT = Settings()
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: The shell's variables a kernel inherits: where things are (not keyed) ...
+LOCATIONS = ("PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "XDG_CACHE_HOME", "D2LSHIM_DATA_DIR")
+#: ... and how this machine computes (part of every cache key): OpenBLAS's
+#: core type, which some processors here need to compute right, and the locale.
+MACHINE = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
+INHERITED = LOCATIONS + MACHINE
 
-#: The environment variable that tells a kernel its framework's tag.
+#: The environment variable that tells a kernel its framework's tag ...
 FRAMEWORK_ENV = "BOOK_FRAMEWORK"
+#: ... and the one that tells it what a failing claim does (d2lshim/_book.py).
+CLAIMS_ENV = "BOOK_CLAIMS"
+
+
+def machine_settings():
+    """The inherited variables that can change results, as they are now."""
+    return {name: os.environ[name] for name in MACHINE if name in os.environ}
+
+
+def kernel_environment(framework, settings=DEFAULT):
+    """Every variable the kernel of ``framework`` starts with."""
+    inherited = {name: os.environ[name] for name in INHERITED if name in os.environ}
+    return {**inherited, **dict(settings.env), FRAMEWORK_ENV: framework.tag,
+            CLAIMS_ENV: settings.claims}
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def execute(nb_framework, framework, page, settings=DEFAULT):
@@ -55,7 +85,7 @@ def execute(nb_framework, framework, page, settings=DEFAULT):
 
     try:
         # The kernel learns its framework (d2l.claim(frameworks=…) reads it).
-        client.execute(env={**os.environ, **dict(settings.env), FRAMEWORK_ENV: framework.tag})
+        client.execute(env=kernel_environment(framework, settings))
     except CellTimeoutError:
         raise fail(f"a cell ran longer than the cell timeout of {settings.timeout} s and was "
                    f"stopped; make it faster or raise Settings.timeout in "
@@ -68,8 +98,15 @@ def execute(nb_framework, framework, page, settings=DEFAULT):
             raise fail(f"a claim of the page does not hold in this run: {error.evalue}") from None
         raise fail(f"a cell failed:\n{_ANSI.sub('', str(error))}") from None
     except NoSuchKernel:
-        raise BookError(f"no Jupyter kernel named {framework.kernel!r}: install it "
-                        f"(python -m ipykernel install --user --name {framework.kernel}) or "
-                        f"change 'kernel' of {framework.tag} in _config.yml",
-                        path=page.path, framework=framework) from None
+        raise BookError(no_kernel_message(framework), path=page.path, framework=framework) from None
     return nb_framework
+
+
+def no_kernel_message(framework):
+    if framework.lock:
+        return (f"no Jupyter kernel named {framework.kernel!r}: make the framework's "
+                f"environment with `make book` (or python tools/environments.py make "
+                f"{framework.tag})")
+    return (f"no Jupyter kernel named {framework.kernel!r}: install it (python -m ipykernel "
+            f"install --user --name {framework.kernel}) or change 'kernel' of {framework.tag} "
+            f"in _config.yml")

@@ -5,9 +5,16 @@ Each entry of ``sphinx.config.frameworks`` describes one framework::
     - tag: pytorch           # the cell tag, the tab's sync key, the notebook suffix
       label: PyTorch         # the tab's title
       module: d2lshim.torch  # the d2lshim module its cells import
-      package: torch         # the distribution whose version keys the cache
-      kernel: python3        # the Jupyter kernel that runs its cells
+      package: torch         # the framework's distribution (what a reader installs)
+      lock: environments/pytorch.txt  # the exact versions of its own environment
+      python: "3.11"         # the Python its lock was made for
+      kernel: book-pytorch   # the Jupyter kernel that runs its cells
       default: true          # the tab selected first (one entry at most)
+
+With ``lock``, the framework runs in an environment of its own, made from
+that lock (``pipeline/environments.py``), as the kernel ``book-<tag>`` unless
+``kernel`` names another.  Without it, ``kernel`` (default ``python3``) is a
+kernel the machine already has.
 
 The order of the list is the order of the tabs.  Adding a framework is a
 d2lshim module, the framework's cells on the page, and one entry here.
@@ -31,8 +38,14 @@ class Framework:
     label: str
     module: str
     package: str | None = None
-    kernel: str = "python3"
+    lock: str | None = None
+    python: str = "3.11"
+    kernel: str | None = None
     default: bool = False
+
+    def __post_init__(self):
+        if self.kernel is None:
+            object.__setattr__(self, "kernel", f"book-{self.tag}" if self.lock else "python3")
 
 
 class Frameworks(tuple):
@@ -78,6 +91,9 @@ def from_list(entries, where="sphinx.config.frameworks"):
                               + ("; " if missing and unknown else "")
                               + (f"unknown {', '.join(unknown)} (known: {', '.join(sorted(fields))})"
                                  if unknown else ""))
+        if not isinstance(entry.get("python", ""), str):
+            raise ConfigError(f"{where}, entry {number}: python: {entry['python']!r} must be "
+                              f"quoted (python: \"3.11\"), or YAML reads 3.10 as 3.1")
         frameworks.append(Framework(**entry))
     tags = [f.tag for f in frameworks]
     if len(set(tags)) != len(tags):

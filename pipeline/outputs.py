@@ -4,13 +4,44 @@ from __future__ import annotations
 
 import time
 
+import filelock
+
 from . import cache as cache_module
+from . import environments
 from . import execute as execute_module
 from . import source
+from .errors import BookError
+
+#: Held while a framework executes: a second build (``make book`` beside
+#: ``make notebooks``, or ``make -j``) waits for it, then finds the outputs
+#: in the cache instead of executing side by side on the same cores and
+#: caching timings that were measured under that contention.
+LOCK_NAME = ".execution.lock"
+
+
+def keys(page, frameworks, settings=execute_module.DEFAULT, search_path=()):
+    """``(source notebook, {tag: (framework notebook, cache key)})`` of a page."""
+    nb = source.read(page.text)
+    source.tab_groups(nb, frameworks, page.path)
+    search = (page.path.parent, *search_path)
+    found = {}
+    for framework in frameworks:
+        nb_framework = source.split(nb, framework, frameworks)
+        try:
+            key = cache_module.key(nb_framework, framework, settings, search)
+        except environments.EnvironmentFailed as error:
+            raise BookError(str(error), path=page.path, framework=framework) from None
+        except Exception as error:       # jupyter_client's NoSuchKernel is a KeyError
+            if type(error).__name__ != "NoSuchKernel":
+                raise
+            raise BookError(execute_module.no_kernel_message(framework), path=page.path,
+                            framework=framework) from None
+        found[framework.tag] = (nb_framework, key)
+    return nb, found
 
 
 def executed_notebooks(page, frameworks, cache, log=print, settings=execute_module.DEFAULT,
-                       search_path=()):
+                       search_path=(), found=None):
     """``(source notebook, {tag: executed notebook})`` for a page.
 
     The tab groups are checked first, so a malformed page fails before
@@ -18,22 +49,40 @@ def executed_notebooks(page, frameworks, cache, log=print, settings=execute_modu
     source; only its outputs come from the cache.  ``log`` gets one line per
     framework saying whether it was executed (and how long that took) or
     taken from the cache.  ``search_path`` is where the framework's module is
-    looked for, before ``sys.path`` (the page's folder always is).
+    looked for, before ``sys.path`` (the page's folder always is).  ``found``:
+    what :func:`keys` returned for this page, when the caller has it already.
     """
-    nb = source.read(page.text)
-    source.tab_groups(nb, frameworks, page.path)
-    search = (page.path.parent, *search_path)
+    nb, found = found or keys(page, frameworks, settings, search_path)
     results = {}
     for framework in frameworks:
-        nb_framework = source.split(nb, framework, frameworks)
-        key = cache_module.key(nb_framework, framework, settings, search)
-        if cache.load(page.name, framework, key, nb_framework):
-            log(f"{page.name}: {framework.tag} outputs from the cache ({key})")
+        nb_framework, key = found[framework.tag]
+        if not cache.load(page.name, framework, key, nb_framework):
+            _execute_once(page, framework, key, nb_framework, cache, log, settings)
         else:
-            start = time.perf_counter()
-            execute_module.execute(nb_framework, framework, page, settings)
-            seconds = time.perf_counter() - start
-            log(f"{page.name}: executed {framework.tag} in {seconds:.1f} s")
-            cache.store(page.name, framework, key, nb_framework, seconds)
+            log(f"{page.name}: {framework.tag} outputs from the cache ({key})")
         results[framework.tag] = nb_framework
     return nb, results
+
+
+def _execute_once(page, framework, key, nb_framework, cache, log, settings):
+    """Execute under the cache's lock, unless another build stored the outputs
+    while this one waited for it."""
+    cache.directory.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(cache.directory / LOCK_NAME, mode=cache_module.FILE_MODE)
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        log(f"{page.name}: another build is executing; waiting for it ({lock.lock_file})")
+        lock.acquire()
+    try:
+        if cache.load(page.name, framework, key, nb_framework):
+            log(f"{page.name}: {framework.tag} outputs from the cache ({key}), stored by "
+                f"the build this one waited for")
+            return
+        start = time.perf_counter()
+        execute_module.execute(nb_framework, framework, page, settings)
+        seconds = time.perf_counter() - start
+        log(f"{page.name}: executed {framework.tag} in {seconds:.1f} s")
+        cache.store(page.name, framework, key, nb_framework, seconds)
+    finally:
+        lock.release()

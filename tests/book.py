@@ -33,7 +33,7 @@ def executed_notebook(framework):
     fw = FRAMEWORKS.get(framework)
     nb = source.split(source.read(CHAPTER.read_text(encoding="utf-8")), fw, FRAMEWORKS)
     key = cache.key(nb, fw, search_path=(CHAPTER.parent, ROOT))
-    if not cache.OutputCache(CACHE, warn=pytest.fail).load(CHAPTER_PAGE, fw, key, nb):
+    if not cache.OutputCache(CACHE, note=pytest.fail).load(CHAPTER_PAGE, fw, key, nb):
         pytest.fail(f"no executed {framework} notebook for the current source: run `make book`")
     return nb
 

@@ -44,7 +44,7 @@ def chapter(shared="print(x)", **framework_sources):
 
 @pytest.fixture
 def cache(tmp_path):
-    return cache_module.OutputCache(tmp_path / "cache", warn=lambda m: None)
+    return cache_module.OutputCache(tmp_path / "cache", note=lambda m: None)
 
 
 def run(text, cache, tmp_path, fws=FRAMEWORKS, **kwargs):
@@ -176,7 +176,7 @@ CORRUPTIONS = {
 @pytest.mark.parametrize("corruption", CORRUPTIONS)
 def test_a_broken_cache_entry_is_a_miss(corruption, tmp_path):
     warnings = []
-    cache = cache_module.OutputCache(tmp_path / "cache", warn=warnings.append)
+    cache = cache_module.OutputCache(tmp_path / "cache", note=warnings.append)
     text = chapter()
     run(text, cache, tmp_path)
     [entry] = (tmp_path / "cache" / "page" / "pytorch").glob("*.json")

@@ -47,11 +47,11 @@ def claim_table(book=ROOT, survey=False, log=print):
     frameworks = frameworks_module.from_config(book)
     settings, cache_dir = execute.DEFAULT, book / "_build" / "framework_cache"
     if survey:
-        settings = dataclasses.replace(settings, env=(*settings.env, ("BOOK_CLAIMS", "report")))
+        settings = dataclasses.replace(settings, claims="report")
         cache_dir = book / "_build" / "claims_survey"
     rows = []
     for page in framework_pages(book, frameworks):
-        _, executed = outputs.executed_notebooks(page, frameworks, OutputCache(cache_dir, warn=log),
+        _, executed = outputs.executed_notebooks(page, frameworks, OutputCache(cache_dir, note=log),
                                                  log, settings, search_path=(book,))
         for framework in frameworks:
             seconds = book_cell_seconds(executed[framework.tag])

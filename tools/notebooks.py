@@ -54,7 +54,7 @@ def framework_pages(book, frameworks):
 def write_notebooks(book, out, cache_dir, log=print, edition="full"):
     book, out = pathlib.Path(book).resolve(), pathlib.Path(out)
     frameworks = frameworks_module.from_config(book)
-    cache = OutputCache(cache_dir, warn=log)
+    cache = OutputCache(cache_dir, note=log)
     bibliography = book / "references.bib"
     install_from = export.book_install_source(book)
     written = []

@@ -1,7 +1,8 @@
 """Benchmark of ``train_ch11`` with plain SGD: ``python -m d2lshim.bench``.
 
 For every framework (each in a fresh process, one after another, so that no
-two share the cores) and batch size, it runs the chapter's ``train_sgd``
+two share the cores; ``--interpreter torch=PATH`` runs one in the Python of
+its own environment, as ``make bench`` does) and batch size, it runs the chapter's ``train_sgd``
 once to warm up and then ``--repeats`` times, and reports medians of
 
 * seconds per epoch: training time only (evaluation excluded), divided by
@@ -104,16 +105,19 @@ def main(argv=None):
     parser.add_argument("--batch-sizes", nargs="+", type=int, default=list(CONFIGS),
                         choices=list(CONFIGS))
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--interpreter", action="append", default=[], metavar="FRAMEWORK=PYTHON",
+                        help="the Python to measure FRAMEWORK with (default: this one)")
     parser.add_argument("--json", action="store_true", help="print raw results as JSON")
     parser.add_argument("--one", choices=FRAMEWORKS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:   # the child process: measure one framework, report JSON
         print(json.dumps(measure(args.one, args.batch_sizes, args.repeats)))
         return
+    interpreters = dict(pair.split("=", 1) for pair in args.interpreter)
     rows = []
     for framework in args.frameworks:
         child = subprocess.run(
-            [sys.executable, "-m", "d2lshim.bench", "--one", framework, "--repeats",
+            [interpreters.get(framework, sys.executable), "-m", "d2lshim.bench", "--one", framework, "--repeats",
              str(args.repeats), "--batch-sizes", *map(str, args.batch_sizes)],
             check=True, capture_output=True, text=True)
         rows += json.loads(child.stdout.strip().splitlines()[-1])

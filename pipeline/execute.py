@@ -55,16 +55,19 @@ def machine_settings():
     return {name: os.environ[name] for name in MACHINE if name in os.environ}
 
 
-def kernel_environment(framework, settings=DEFAULT):
-    """Every variable the kernel of ``framework`` starts with."""
+def kernel_environment(framework, settings=DEFAULT, search_path=()):
+    """Every variable the kernel of ``framework`` starts with.  ``search_path``
+    (the book's folder) becomes importable, as the cache key assumes when it
+    looks for the framework's module there (``pipeline/cache.py``)."""
     inherited = {name: os.environ[name] for name in INHERITED if name in os.environ}
-    return {**inherited, **dict(settings.env), FRAMEWORK_ENV: framework.tag,
+    importable = {"PYTHONPATH": os.pathsep.join(map(str, search_path))} if search_path else {}
+    return {**inherited, **importable, **dict(settings.env), FRAMEWORK_ENV: framework.tag,
             CLAIMS_ENV: settings.claims}
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def execute(nb_framework, framework, page, settings=DEFAULT):
+def execute(nb_framework, framework, page, settings=DEFAULT, search_path=()):
     """Run every cell of ``nb_framework`` (in place) in ``framework.kernel``.
 
     The kernel starts in the page's folder, so that relative paths (and a
@@ -85,7 +88,7 @@ def execute(nb_framework, framework, page, settings=DEFAULT):
 
     try:
         # The kernel learns its framework (d2l.claim(frameworks=…) reads it).
-        client.execute(env=kernel_environment(framework, settings))
+        client.execute(env=kernel_environment(framework, settings, search_path))
     except CellTimeoutError:
         raise fail(f"a cell ran longer than the cell timeout of {settings.timeout} s and was "
                    f"stopped; make it faster or raise Settings.timeout in "

@@ -57,14 +57,14 @@ def executed_notebooks(page, frameworks, cache, log=print, settings=execute_modu
     for framework in frameworks:
         nb_framework, key = found[framework.tag]
         if not cache.load(page.name, framework, key, nb_framework):
-            _execute_once(page, framework, key, nb_framework, cache, log, settings)
+            _execute_once(page, framework, key, nb_framework, cache, log, settings, search_path)
         else:
             log(f"{page.name}: {framework.tag} outputs from the cache ({key})")
         results[framework.tag] = nb_framework
     return nb, results
 
 
-def _execute_once(page, framework, key, nb_framework, cache, log, settings):
+def _execute_once(page, framework, key, nb_framework, cache, log, settings, search_path):
     """Execute under the cache's lock, unless another build stored the outputs
     while this one waited for it."""
     cache.directory.mkdir(parents=True, exist_ok=True)
@@ -80,7 +80,7 @@ def _execute_once(page, framework, key, nb_framework, cache, log, settings):
                 f"the build this one waited for")
             return
         start = time.perf_counter()
-        execute_module.execute(nb_framework, framework, page, settings)
+        execute_module.execute(nb_framework, framework, page, settings, search_path)
         seconds = time.perf_counter() - start
         log(f"{page.name}: executed {framework.tag} in {seconds:.1f} s")
         cache.store(page.name, framework, key, nb_framework, seconds)

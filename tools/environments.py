@@ -8,6 +8,8 @@
     python tools/environments.py python TAG    # print a framework environment's interpreter
     python tools/environments.py pytest [ARGS] # d2lshim's tests in every framework's
                                                # environment, then the book's tests here
+    python tools/environments.py bench [ARGS]  # d2lshim's benchmark, each framework in its
+                                               # environment (make bench)
 
 Everything is installed with uv, from the indexes pip's configuration names
 (``pipeline/installer.py``).  See ``pipeline/environments.py``.
@@ -80,6 +82,20 @@ def run_tests(pytest_args):
     return status or done.returncode
 
 
+def run_bench(bench_args):
+    """``python -m d2lshim.bench`` with every framework measured in its own
+    environment, and the NumPy loop in the default framework's."""
+    from pipeline import environments
+    frameworks = [f for f in book_frameworks() if f.lock and environments.extra(f)]
+    default = book_frameworks().default
+    pairs = [f"{environments.extra(f)}={environments.python(ROOT, f)}" for f in frameworks]
+    pairs.append(f"numpy={environments.python(ROOT, default)}")
+    return subprocess.run([str(environments.python(ROOT, default)), "-m", "d2lshim.bench",
+                           "--frameworks", *(environments.extra(f) for f in frameworks), "numpy",
+                           *(a for pair in pairs for a in ("--interpreter", pair)), *bench_args],
+                          cwd=ROOT).returncode
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -88,6 +104,7 @@ def main(argv=None):
     commands.add_parser("lock").add_argument("tags", nargs="+")
     commands.add_parser("python").add_argument("tag")
     commands.add_parser("pytest").add_argument("args", nargs=argparse.REMAINDER)
+    commands.add_parser("bench").add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     if args.command == "book":
         fill_book_environment()
@@ -107,6 +124,8 @@ def main(argv=None):
             print(environments.python(ROOT, chosen([args.tag])[0]))
         elif args.command == "pytest":
             return run_tests([a for a in args.args if a != "--"])
+        elif args.command == "bench":
+            return run_bench([a for a in args.args if a != "--"])
     except environments.EnvironmentFailed as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

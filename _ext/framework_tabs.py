@@ -41,7 +41,7 @@ from sphinx.util.docutils import SphinxDirective
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
 from pipeline import editions, errors, export, frameworks as frameworks_module, outputs, source  # noqa: E402
-from pipeline import cache as cache_module  # noqa: E402
+from pipeline import cache as cache_module, environments  # noqa: E402
 from pipeline.cache import OutputCache, module_files, write_atomically  # noqa: E402
 from pipeline.merge import merge  # noqa: E402
 
@@ -275,8 +275,13 @@ def purge_downloads(app, env, docname):
 
 
 def _environment_digest(framework, page_path):
-    """A digest of what a framework's kernel has for a page (see pipeline/cache.py)."""
-    material = cache_module.environment(framework, (page_path.parent, _APP.srcdir))
+    """A digest of what a framework's kernel has for a page: its environment
+    (``pipeline/environments.fingerprint``), d2lshim's source and the files
+    beside the page; cheap enough for every build."""
+    search = (str(page_path.parent), str(_APP.srcdir))
+    material = {"environment": environments.fingerprint(_APP.srcdir, framework),
+                "module_source": cache_module.source_digest(framework.module, search),
+                "page_files": cache_module.page_files_digest(page_path.parent)}
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 

@@ -72,7 +72,7 @@ def module_files(module, search_path=()):
     return sorted(origin.parent.rglob("*.py")) if origin.name == "__init__.py" else [origin]
 
 
-def _source_digest(module, search_path):
+def source_digest(module, search_path):
     files = module_files(module, search_path)
     if not files:
         return f"{module}: not found"
@@ -106,7 +106,7 @@ def environment(framework, search_path=()):
         "python": kernel["python"],
         "packages": kernel["packages"],
         "module": framework.module,
-        "module_source": _source_digest(framework.module, search_path),
+        "module_source": source_digest(framework.module, search_path),
         "page_files": page_files_digest(search_path[0]) if search_path else None,
     }
 

@@ -114,8 +114,9 @@ def interpreter(framework):
 
 def _failed_package(message):
     """The package an installer's error is about, when it names one."""
-    for pattern in (r"no version of ([A-Za-z0-9_.\-]+)", r"Failed to (?:download|build|fetch|install)"
-                    r" `([A-Za-z0-9_.\-]+)", r"requirements? ([A-Za-z0-9_.\-]+)=="):
+    for pattern in (r"no version of ([A-Za-z0-9_.\-]+)", r"Because ([A-Za-z0-9_.\-]+) was not found",
+                    r"Failed to (?:download|build|fetch|install) `([A-Za-z0-9_.\-]+)",
+                    r"requirements? ([A-Za-z0-9_.\-]+)=="):
         found = re.search(pattern, message)
         if found:
             return found.group(1)
@@ -184,6 +185,21 @@ def lock(root, framework, log=print):
                *installer.index_args(), "-o", str(lock_path(root, framework))]
     lock_path(root, framework).parent.mkdir(parents=True, exist_ok=True)
     _run(command, framework, "resolving its requirements", log)
+
+
+def fingerprint(root, framework):
+    """Something that changes whenever a distribution is added to, removed from
+    or upgraded in the framework's environment, cheap enough to check at every
+    build (the folders' modification times: installers add and remove
+    ``*.dist-info`` folders there).  For a kernel without a lock: everything
+    :func:`interpreter_environment` reads."""
+    if not framework.lock:
+        return interpreter_environment(kernel_interpreter(framework.kernel))
+    target = folder(root, framework)
+    stamp = target / STAMP
+    return {"stamp": stamp.read_text(encoding="utf-8") if stamp.exists() else None,
+            "site": [(str(d), d.stat().st_mtime_ns)
+                     for d in sorted(target.glob("lib/python*/site-packages"))]}
 
 
 def kernel_interpreter(kernel_name):

@@ -157,9 +157,10 @@ def test_key_covers_settings_and_environment(tmp_path):
     assert cache_module.key(nb, FRAMEWORKS.default, execute.Settings(timeout=5)) != base
     assert cache_module.key(nb, FRAMEWORKS.default,
                             execute.Settings(env=(("A", "1"),))) != base
+    assert cache_module.key(nb, FRAMEWORKS.default, execute.Settings(claims="report")) != base
     env = cache_module.environment(FRAMEWORKS.get("pytorch"), (ROOT,))
-    assert env["packages"]["torch"] not in ("", "not installed")
-    assert env["module_source"] == cache_module._source_digest("d2lshim.torch", (str(ROOT),))
+    assert env["packages"]["torch"].startswith("2.")
+    assert env["module_source"] == cache_module.source_digest("d2lshim.torch", (str(ROOT),))
     assert "not found" not in env["module_source"]
 
 

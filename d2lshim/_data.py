@@ -96,6 +96,9 @@ def download(name, cache_dir=None, timeout=60):
                 f"{stale}Downloaded {url} but its sha1 is {got}, not {sha1_hash}: the file "
                 f"on the server differs from the one this code expects, or the download was "
                 f"altered on the way. Nothing was saved. " + _where_to_put_it(fname, sha1_hash, cache_dir))
+        # mkstemp makes the file private (0600); a data cache shared by several
+        # users (a course's server) must be readable by all of them
+        os.chmod(tmp, 0o644)
         os.replace(tmp, fname)
         return fname
     except (urllib.error.URLError, http.client.HTTPException, OSError) as error:

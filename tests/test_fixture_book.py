@@ -12,6 +12,7 @@ import os
 import pathlib
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ import pytest
 from book import ROOT
 from pipeline.cache import FORMAT
 from test_browser import browser  # noqa: F401 (the Chromium fixture)
+from test_environments import add_marker_distribution  # noqa: F401
 
 FIXTURE = ROOT / "tests" / "fixture_book"
 TAGS = ("mxnet", "pytorch", "tensorflow", "numpy")
@@ -106,6 +108,63 @@ def test_a_prose_edit_builds_without_executing(book):
         assert any("And a new paragraph." in c.source for c in nb.cells)
     finally:
         page.write_text(original, encoding="utf-8")
+
+
+EVERY_PAGE = sorted((page, tag) for page in ("a/page", "b/page") for tag in TAGS)
+
+
+def test_a_dropped_cache_executes_every_framework_and_rewrites_the_pages(book):
+    """`make clean-cache && make book`: the site notices that its outputs are gone."""
+    page_html = book / "_build" / "html" / "a" / "page.html"
+    written = page_html.stat().st_mtime_ns
+    shutil.rmtree(book / "_build" / "framework_cache")
+    result, _ = build(book)
+    assert result.returncode == 0, log_of(result)[-3000:]
+    assert executed(result) == EVERY_PAGE
+    assert "its outputs are not in the execution cache" in log_of(result)
+    assert page_html.stat().st_mtime_ns != written and "a:pytorch" in html(book, "a/page")
+
+
+def test_a_package_change_re_executes_that_framework_and_rewrites_its_pages(
+        book, add_marker_distribution):  # noqa: F811
+    page_html = book / "_build" / "html" / "a" / "page.html"
+    notebook = book / "_build" / "notebooks" / "a" / "page-pytorch.ipynb"
+    assert executed(build(book)[0]) == []
+    written = page_html.stat().st_mtime_ns
+    add_marker_distribution()
+    result, _ = build(book)
+    assert result.returncode == 0, log_of(result)[-3000:]
+    assert executed(result) == [("a/page", "pytorch"), ("b/page", "pytorch")]
+    assert "[PyTorch] its environment changed" in log_of(result)
+    assert page_html.stat().st_mtime_ns != written and "a:pytorch" in html(book, "a/page")
+    assert nbformat.read(notebook, 4).cells           # the notebook written again, whole
+
+
+def test_a_broken_cache_entry_does_not_fail_a_strict_build(book):
+    """Under -W a broken entry is information: the framework executes again."""
+    page = book / "a" / "page.md"
+    original = page.read_text(encoding="utf-8")
+    [entry] = sorted((book / "_build" / "framework_cache" / "a" / "page" / "pytorch").glob("*.json"),
+                     key=lambda p: p.stat().st_mtime)[-1:]
+    entry.write_text("{ truncated", encoding="utf-8")
+    try:
+        page.write_text(original + "\nA sentence that makes the page be read again.\n",
+                        encoding="utf-8")
+        result, _ = build(book)
+        assert result.returncode == 0, log_of(result)[-3000:]
+        assert executed(result) == [("a/page", "pytorch")]
+        assert f"ignoring the cache entry {entry}" in log_of(result)
+        assert "WARNING" not in log_of(result)
+    finally:
+        page.write_text(original, encoding="utf-8")
+
+
+def test_everything_the_build_writes_is_readable_by_everyone(book):
+    written = [*(book / "_build" / "framework_cache").rglob("*.json"),
+               *(book / "_build" / "notebooks").rglob("*.ipynb")]
+    assert written
+    for path in written:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
 
 
 def test_an_incomplete_tab_group_fails_the_build_with_page_and_line(book):

@@ -7,6 +7,7 @@ import hashlib
 import http.server
 import os
 import socket
+import stat
 import threading
 
 import pytest
@@ -70,6 +71,13 @@ def test_downloads_verifies_and_caches(server, hub, tmp_path):
     assert _data.download("testfile", cache_dir=str(tmp_path)) == path
     assert server.hits == 1                     # the second call used the cache
     assert files_in(tmp_path) == ["test.dat"]   # no temporary files left
+
+
+def test_a_downloaded_file_is_readable_by_everyone(server, hub, tmp_path):
+    """A data cache shared by several users (a course's server): not 0600."""
+    hub(f"http://127.0.0.1:{server.server_port}/data/test.dat")
+    path = _data.download("testfile", cache_dir=str(tmp_path))
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
 
 
 def test_cache_dir_from_environment(server, hub, tmp_path, monkeypatch):

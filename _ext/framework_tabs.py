@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import pathlib
+import shutil
 import sys
 
 import nbformat
@@ -163,7 +164,7 @@ def _downloads(app, page, executed, frameworks):
         path = folder / export.notebook_name(page.name, framework)
         text = nbformat.writes(export.runnable_notebook(
             executed[framework.tag], bibliography(app), page, framework,
-            export.install_source(app.config.html_theme_options.get("repository_url"))))
+            export.book_installation(app.srcdir, framework, app.config.html_baseurl)))
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             write_atomically(path, text)
         links[framework.tag] = "/" + os.path.relpath(path, app.srcdir)
@@ -346,6 +347,19 @@ def download_menu(app, pagename, templatename, context, doctree):
         group["buttons"] = notebooks + kept
 
 
+def publish_wheel(app, exception):
+    """The site publishes the d2lshim wheel its notebooks install (pipeline/wheel.py)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from pipeline import wheel
+    built = wheel.build(app.srcdir, export.wheel_folder(app.srcdir))
+    target = pathlib.Path(app.outdir, export.WHEELS, built.name)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(built, target)
+        target.chmod(0o644)
+
+
 def builder_inited(app):
     global _APP
     _APP = app
@@ -366,6 +380,7 @@ def setup(app):
     app.connect("doctree-read", fill_slots)
     app.connect("env-purge-doc", purge_downloads)
     app.connect("env-get-outdated", outdated_pages)
+    app.connect("build-finished", publish_wheel)
     # after sphinx-book-theme's add_header_buttons (priority 501)
     app.connect("html-page-context", download_menu, priority=502)
     return {"version": "2.0", "parallel_read_safe": False, "parallel_write_safe": True}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import pathlib
 
 import nbformat
@@ -20,27 +21,79 @@ AUTHORING_TAGS = ("coursework",)
 
 
 SETUP = """\
-# 准备运行环境：这个 notebook 需要 d2lshim 和 {label}；已经装好时这一格什么也不做。
-# 默认从本书的代码仓库安装；环境变量 D2LSHIM_SOURCE 可以改用 pip 认得的任何来源
-# （本地路径、wheel 文件或 URL）。
-import importlib, importlib.util, os, subprocess, sys
-if importlib.util.find_spec('d2lshim') is None or importlib.util.find_spec('{module}') is None:
-    source = os.environ.get('D2LSHIM_SOURCE', '{default_source}')
-    requirement = (f'd2lshim[{extra}] @ {{source}}' if '://' in source
-                   else f'{{source}}[{extra}]')
-    subprocess.run([sys.executable, '-m', 'pip', 'install', requirement], check=True)
+# 准备运行环境。本 notebook 的输出是用 {made_with} 运行得到的。
+# 这一格安装同样版本的 {pinned_names}，以及产生这些输出的 d2lshim {d2lshim_version}
+# （本书网站发布的 wheel，按 sha256 校验）；这些版本都已装好时，它什么也不做。
+# 环境变量 D2LSHIM_SOURCE 可以改用 pip 认得的任何来源安装 d2lshim（本地路径、wheel 文件或 URL）。
+import importlib, importlib.metadata, os, subprocess, sys
+PINNED = {pins!r}
+D2LSHIM = '{d2lshim_version}'
+
+def installed(name):
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+# 版本号后的本地标签（例如 2.13.0+cpu）指的是同一个版本
+missing = [name for name, version in PINNED.items()
+           if (installed(name) or '').split('+')[0] != version]
+source = os.environ.get('D2LSHIM_SOURCE', '{default_source}')
+have = installed('d2lshim')
+if missing or have is None or (have != D2LSHIM and 'D2LSHIM_SOURCE' not in os.environ):
+    requirement = (f'd2lshim[{extra}] @ {{source}}' if '://' in source else f'{{source}}[{extra}]')
+    subprocess.run([sys.executable, '-m', 'pip', 'install', requirement,
+                    *[f'{{name}}=={{version}}' for name, version in PINNED.items()]], check=True)
     importlib.invalidate_caches()"""
 
+#: What a reader's notebook pins besides d2lshim: what its code imports.
+PINNED = ("numpy", "matplotlib")
 
-def setup_cell(framework, install_source):
-    """The first code cell of a downloadable notebook: installs d2lshim with the
-    framework's extra (``d2lshim[torch]``) where it is missing.  ``None`` for
-    a framework whose module is not part of d2lshim."""
+
+@dataclasses.dataclass(frozen=True)
+class Installation:
+    """What a reader's setup cell installs: d2lshim from ``source`` (a URL with
+    its sha256, or a ``git+`` URL) and the exact versions in ``pins``, and what
+    it says the outputs were made with."""
+    source: str
+    d2lshim_version: str
+    pins: tuple = ()
+    made_with: str = ""
+
+
+def locked_versions(lock_file):
+    """``{name: version}`` of a lock file (``name==version`` lines)."""
+    found = {}
+    for line in pathlib.Path(lock_file).read_text(encoding="utf-8").splitlines():
+        name, sep, version = line.split("#")[0].strip().partition("==")
+        if sep:
+            found[name.strip().lower().replace("_", "-")] = version.strip()
+    return found
+
+
+def reader_pins(book, framework):
+    """``((name, version), …)``: the framework's distribution, NumPy and
+    Matplotlib at the versions of the framework's lock (release numbers only:
+    a local build label such as ``+cpu`` names no release on PyPI)."""
+    if not framework.lock:
+        return ()
+    locked = locked_versions(pathlib.Path(book) / framework.lock)
+    names = [n for n in (framework.package, *PINNED) if n]
+    return tuple((n, locked[n].split("+")[0]) for n in names if n in locked)
+
+
+def setup_cell(framework, install_from):
+    """The first code cell of a downloadable notebook: says what made its
+    outputs and installs that (:class:`Installation`) where it is missing.
+    ``None`` for a framework whose module is not part of d2lshim."""
     package, _, extra = framework.module.partition(".")
-    if package != "d2lshim" or not extra or not install_source:
+    if package != "d2lshim" or not extra or not install_from:
         return None
-    return nbformat.v4.new_code_cell(SETUP.format(label=framework.label, module=extra, extra=extra,
-                                                  default_source=install_source))
+    pins = dict(install_from.pins)
+    return nbformat.v4.new_code_cell(SETUP.format(
+        made_with=install_from.made_with or framework.label,
+        pinned_names="、".join(pins) or framework.label, pins=pins, extra=extra,
+        d2lshim_version=install_from.d2lshim_version, default_source=install_from.source))
 
 
 def _renumber_executions(nb):
@@ -57,14 +110,60 @@ def _renumber_executions(nb):
 
 
 def install_source(repository_url):
-    """What pip installs d2lshim from by default: the book's repository."""
+    """Where pip installs d2lshim from when the site publishes no wheel: the book's repository."""
     return f"git+{repository_url.rstrip('/')}" if repository_url else None
 
 
-def book_install_source(book):
-    """:func:`install_source` of the repository set in the book's ``_config.yml``."""
-    config = yaml.safe_load((pathlib.Path(book) / "_config.yml").read_text(encoding="utf-8")) or {}
-    return install_source((config.get("repository") or {}).get("url"))
+def installation(book, framework, wheel_file=None, wheel_url=None, repository_url=None,
+                 made_with=""):
+    """The :class:`Installation` of a framework's notebooks: the published wheel
+    (``wheel_url``, checked by the sha256 of ``wheel_file``) when there is one,
+    else the repository; the lock's versions."""
+    from . import wheel
+    if wheel_file is not None and wheel_url:
+        source = f"{wheel_url}#sha256={wheel.sha256(wheel_file)}"
+    else:
+        source = install_source(repository_url)
+    if source is None:
+        return None
+    return Installation(source=source, d2lshim_version=wheel.version(book),
+                        pins=reader_pins(book, framework), made_with=made_with)
+
+
+def made_with(framework, pins):
+    """"Python 3.11.7、torch 2.13.0、numpy 2.4.6、matplotlib 3.11.2": what the
+    framework's kernel ran, read from its environment."""
+    from . import environments
+    try:
+        kernel = environments.interpreter_environment(environments.kernel_interpreter(framework.kernel))
+        python = [f"Python {kernel['python'].split()[0]}"]
+    except Exception:         # no kernel here: say what the lock says
+        python = []
+    return "、".join([*python, *(f"{name} {version}" for name, version in pins)])
+
+
+def book_installation(book, framework, site_url=None):
+    """:func:`installation` from the book's ``_config.yml``: the wheel that
+    ``make book`` publishes at the site's address (``html.baseurl``, or
+    ``site_url``), built into ``_build/wheels``."""
+    from . import wheel
+    book = pathlib.Path(book)
+    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
+    site = (site_url or (config.get("html") or {}).get("baseurl") or "").rstrip("/")
+    wheel_file = wheel.build(book, wheel_folder(book))
+    return installation(book, framework, wheel_file,
+                        f"{site}/{WHEELS}/{wheel_file.name}" if site else None,
+                        (config.get("repository") or {}).get("url"),
+                        made_with(framework, reader_pins(book, framework)))
+
+
+def wheel_folder(book):
+    """Where the build keeps d2lshim's wheels before the site publishes them."""
+    return pathlib.Path(book) / "_build" / "wheels"
+
+
+#: Where the site publishes d2lshim's wheel, below its root.
+WHEELS = "_static/wheels"
 
 
 def framework_edition(nb_framework, page=None, framework=None):

@@ -73,14 +73,14 @@ def write_course(out, frameworks=FRAMEWORKS.tags):
     page = source.Page.from_file(CHAPTER, ROOT)
     cache = OutputCache(ROOT / "_build" / "framework_cache")
     _, executed = outputs.executed_notebooks(page, FRAMEWORKS, cache, search_path=(ROOT,))
-    install_from = export.book_install_source(ROOT)
     for tag in frameworks:
         name = assignment_name(tag)
         instructor = out / "source" / name / f"{name}.ipynb"
         instructor.parent.mkdir(parents=True, exist_ok=True)
         nb = coursework.instructor_notebook(executed[tag], FRAMEWORKS.get(tag),
                                             bibliography=ROOT / "references.bib",
-                                            install_from=install_from, page=page)
+                                            install_from=export.book_installation(
+                                                ROOT, FRAMEWORKS.get(tag)), page=page)
         nbformat.write(nb, instructor)
         shutil.rmtree(out / "release" / name, ignore_errors=True)
         command, env = nbgrader_command("generate_assignment", name, "--force")

@@ -56,7 +56,6 @@ def write_notebooks(book, out, cache_dir, log=print, edition="full"):
     frameworks = frameworks_module.from_config(book)
     cache = OutputCache(cache_dir, note=log)
     bibliography = book / "references.bib"
-    install_from = export.book_install_source(book)
     written = []
     for page in framework_pages(book, frameworks):
         nb, executed = outputs.executed_notebooks(page, frameworks, cache, log, search_path=(book,))
@@ -64,7 +63,7 @@ def write_notebooks(book, out, cache_dir, log=print, edition="full"):
         for framework in frameworks:
             target = out / export.notebook_name(page.name, framework)
             nb = export.runnable_notebook(executed[framework.tag], bibliography, page, framework,
-                                          install_from)
+                                          export.book_installation(book, framework))
             write_atomically(target, nbformat.writes(nb))
             log(f"wrote {target}")
             written.append(target)

@@ -73,7 +73,8 @@ def course(tmp_path_factory):
             target = out / "submitted" / student / name
             target.mkdir(parents=True)
             nbformat.write(nb, target / f"{name}.ipynb")
-        command, env = assignments.nbgrader_command("autograde", name, "--force")
+        command, env = assignments.nbgrader_command("autograde", name, "--force",
+                                                    framework=framework)
         start = time.perf_counter()
         graded = subprocess.run(command, cwd=out, env=env, capture_output=True, text=True)
         assert graded.returncode == 0, graded.stderr[-3000:]

@@ -49,16 +49,20 @@ c.ExecutePreprocessor.timeout = 600
 '''
 
 
-def nbgrader_command(*args):
+def nbgrader_command(*args, framework=None):
     """An nbgrader command line and its environment.
 
     nbgrader runs ``alembic`` (its database migrations) by name, so the
     environment's ``bin`` directory must be on PATH even when the virtual
-    environment is not activated (as under ``make``).
+    environment is not activated (as under ``make``).  With ``framework``
+    (a tag), submissions run in that framework's kernel (its environment,
+    ``pipeline/environments.py``), whatever kernel the notebook names.
     """
     bin_dir = pathlib.Path(sys.executable).parent
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
-    return [str(bin_dir / "nbgrader"), *args, "--log-level=WARN"], env
+    kernel = ([f"--ExecutePreprocessor.kernel_name={FRAMEWORKS.get(framework).kernel}"]
+              if framework else [])
+    return [str(bin_dir / "nbgrader"), *args, *kernel, "--log-level=WARN"], env
 
 
 def assignment_name(framework):

@@ -31,7 +31,8 @@ def autograde(course, name, students):
     """Seconds (wall, and CPU of nbgrader and its kernels) to autograde the
     submissions of ``students`` (an nbgrader pattern: ``s*``)."""
     command, env = assignments.nbgrader_command("autograde", name, "--force",
-                                                f"--student={students}")
+                                                f"--student={students}",
+                                                framework=name.rsplit("-", 1)[-1])
     before = os.times()
     start = time.perf_counter()
     result = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True)

@@ -6,6 +6,9 @@ tagged with one framework.  The stages, one module each:
 ``frameworks``
     the list of frameworks (tag, label, kernel, d2lshim module), read from
     ``sphinx.config.frameworks`` in ``_config.yml``: the one place to add one;
+``environments``
+    each framework's own Python environment (from its lock) and its Jupyter
+    kernel; what a kernel's environment holds, read from its metadata;
 ``source``
     source text → notebook with line numbers; framework tab groups checked;
     split into one notebook per framework;
@@ -21,7 +24,9 @@ tagged with one framework.  The stages, one module each:
 ``merge``
     the executed framework notebooks → one notebook for MyST-NB with tab sets;
 ``export``
-    runnable single-framework notebooks in plain Jupyter Markdown.
+    runnable single-framework notebooks in plain Jupyter Markdown, whose setup
+    cell installs what made their outputs (``wheel``: d2lshim as the site
+    publishes it).
 
 Nothing here imports Sphinx: ``_ext/framework_tabs.py`` drives it from the
 book build, ``tools/notebooks.py`` and ``tools/assignments.py`` from the

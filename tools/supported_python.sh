@@ -1,7 +1,8 @@
 #!/bin/sh
-# Print a Python interpreter the book's environment installs on (3.11 or
-# 3.12: NumPy 1.26, which MXNet 1.9.1 needs, has no wheels for 3.13+), or
-# explain what to do and fail.  $PYTHON, if set, is the only one tried.
+# Print a Python interpreter the book's environment (.venv) installs on
+# (3.11 or 3.12: requirements.txt is locked for them), or explain what to do
+# and fail.  The framework environments take the Python their entry in
+# _config.yml names (pipeline/environments.py).  $PYTHON, if set, is the only one tried.
 #   usage: sh tools/supported_python.sh        (Makefile: make book PYTHON=...)
 supported="3.11 3.12"
 
@@ -28,7 +29,7 @@ else
   echo "error: no Python 3.11 or 3.12 found (tried python3.12, python3.11, python3)" >&2
 fi
 cat >&2 <<'MSG'
-  The pinned environment (NumPy 1.26 for MXNet 1.9.1) installs only on Python 3.11 and 3.12.
+  The book's locked environment (requirements.txt) installs on Python 3.11 and 3.12.
   Get one, then run make again:
     uv python install 3.12 && make book PYTHON="$(uv python find 3.12)"
     (or: pyenv install 3.12 / apt-get install python3.12 / brew install python@3.12)

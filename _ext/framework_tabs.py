@@ -352,7 +352,10 @@ def publish_wheel(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     from pipeline import wheel
-    built = wheel.build(app.srcdir, export.wheel_folder(app.srcdir))
+    project = export.d2lshim_project(app.srcdir)
+    if project is None or not app.config.html_baseurl:
+        return            # the notebooks install d2lshim from the repository instead
+    built = wheel.build(project, export.wheel_folder(app.srcdir))
     target = pathlib.Path(app.outdir, export.WHEELS, built.name)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)

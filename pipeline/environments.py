@@ -6,8 +6,9 @@ A framework entry of ``_config.yml`` that names a lock file::
 
 runs its cells in ``.venvs/pytorch``: a virtual environment holding exactly
 what the lock lists (the framework, NumPy, Matplotlib, ipykernel, pytest for
-d2lshim's tests) and d2lshim itself (editable, so that it is the checkout's
-code), and nothing of any other framework.  Each framework can thus be at the
+d2lshim's tests) and this checkout's d2lshim (as the wheel the site
+publishes, brought up to date by every ``make book``), and nothing of any
+other framework.  Each framework can thus be at the
 newest release that works here: MXNet 1.9.1 keeps NumPy 1.26 in its own
 environment while PyTorch and TensorFlow run on NumPy 2.
 
@@ -154,8 +155,7 @@ def make(root, framework, log=print):
     env_python = str(python(root, framework))
     _run([uv, "pip", "install", "--quiet", "--python", env_python, *installer.index_args(),
           "-r", str(lock_path(root, framework))], framework, f"installing {framework.lock}", log)
-    _run([uv, "pip", "install", "--quiet", "--python", env_python, "--no-deps", "-e", str(root)],
-         framework, "installing d2lshim from this checkout", log)
+    install_d2lshim(root, framework, log)
     _run([env_python, "-m", "ipykernel", "install", "--prefix", sys.prefix, "--name",
           framework.kernel, "--display-name", f"Python ({framework.label}, {FOLDER}/{framework.tag})"],
          framework, "registering its Jupyter kernel", log)
@@ -163,14 +163,42 @@ def make(root, framework, log=print):
     interpreter_environment.cache_clear()
 
 
+def installed_d2lshim(root, framework):
+    """The version of d2lshim installed in a framework's environment, or ``None``."""
+    for site in folder(root, framework).glob("lib/python*/site-packages"):
+        for dist in importlib.metadata.distributions(path=[str(site)]):
+            if dist.metadata["Name"] == "d2lshim":
+                return dist.version
+    return None
+
+
+def install_d2lshim(root, framework, log=print):
+    """Install this checkout's d2lshim into the framework's environment as the
+    wheel the site publishes (``pipeline/wheel.py``): the version names the
+    sources' digest, so the readers' setup cell, run in the book's own kernel
+    (nbgrader grades there), finds the very d2lshim it asks for."""
+    from . import export, wheel
+    built = wheel.build(root, export.wheel_folder(root))
+    _run([installer.uv(), "pip", "install", "--quiet", "--python", str(python(root, framework)),
+          "--no-deps", "--reinstall-package", "d2lshim", str(built)], framework,
+         "installing d2lshim from this checkout", log)
+
+
 def ensure(root, frameworks, log=print):
-    """Make every framework environment that is missing or out of date; the
-    frameworks without a lock run in a kernel the machine already has."""
+    """Make every framework environment that is missing or out of date, and
+    bring its d2lshim up to this checkout's; the frameworks without a lock run
+    in a kernel the machine already has."""
+    from . import wheel
     for framework in frameworks:
-        if framework.lock and not is_current(root, framework):
+        if not framework.lock:
+            continue
+        if not is_current(root, framework):
             log(f"making the environment of {framework.label} in {FOLDER}/{framework.tag} "
                 f"from {framework.lock}")
             make(root, framework, log)
+        elif installed_d2lshim(root, framework) != wheel.version(root):
+            log(f"installing d2lshim {wheel.version(root)} into {FOLDER}/{framework.tag}")
+            install_d2lshim(root, framework, log)
 
 
 def lock(root, framework, log=print):
@@ -190,16 +218,16 @@ def lock(root, framework, log=print):
 def fingerprint(root, framework):
     """Something that changes whenever a distribution is added to, removed from
     or upgraded in the framework's environment, cheap enough to check at every
-    build (the folders' modification times: installers add and remove
-    ``*.dist-info`` folders there).  For a kernel without a lock: everything
+    build: the names of the ``*.dist-info`` folders (name and version) in its
+    site-packages, listed, not read.  For a kernel without a lock: everything
     :func:`interpreter_environment` reads."""
     if not framework.lock:
         return interpreter_environment(kernel_interpreter(framework.kernel))
     target = folder(root, framework)
     stamp = target / STAMP
     return {"stamp": stamp.read_text(encoding="utf-8") if stamp.exists() else None,
-            "site": [(str(d), d.stat().st_mtime_ns)
-                     for d in sorted(target.glob("lib/python*/site-packages"))]}
+            "distributions": sorted(p.name for site in target.glob("lib/python*/site-packages")
+                                    for p in site.glob("*.dist-info"))}
 
 
 def kernel_interpreter(kernel_name):

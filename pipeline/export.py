@@ -114,19 +114,29 @@ def install_source(repository_url):
     return f"git+{repository_url.rstrip('/')}" if repository_url else None
 
 
+def d2lshim_project(book):
+    """The folder of the d2lshim project the book's kernels import (the book's
+    own checkout, or wherever d2lshim is installed from), or ``None``."""
+    from .cache import module_files
+    files = module_files("d2lshim", (book,))
+    project = files[0].parent.parent if files else None
+    return project if project is not None and (project / "pyproject.toml").is_file() else None
+
+
 def installation(book, framework, wheel_file=None, wheel_url=None, repository_url=None,
                  made_with=""):
     """The :class:`Installation` of a framework's notebooks: the published wheel
     (``wheel_url``, checked by the sha256 of ``wheel_file``) when there is one,
     else the repository; the lock's versions."""
     from . import wheel
+    project = d2lshim_project(book)
     if wheel_file is not None and wheel_url:
         source = f"{wheel_url}#sha256={wheel.sha256(wheel_file)}"
     else:
         source = install_source(repository_url)
-    if source is None:
+    if source is None or project is None:
         return None
-    return Installation(source=source, d2lshim_version=wheel.version(book),
+    return Installation(source=source, d2lshim_version=wheel.version(project),
                         pins=reader_pins(book, framework), made_with=made_with)
 
 
@@ -150,9 +160,10 @@ def book_installation(book, framework, site_url=None):
     book = pathlib.Path(book)
     config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
     site = (site_url or (config.get("html") or {}).get("baseurl") or "").rstrip("/")
-    wheel_file = wheel.build(book, wheel_folder(book))
+    project = d2lshim_project(book)
+    wheel_file = wheel.build(project, wheel_folder(book)) if project and site else None
     return installation(book, framework, wheel_file,
-                        f"{site}/{WHEELS}/{wheel_file.name}" if site else None,
+                        f"{site}/{WHEELS}/{wheel_file.name}" if wheel_file else None,
                         (config.get("repository") or {}).get("url"),
                         made_with(framework, reader_pins(book, framework)))
 

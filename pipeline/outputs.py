@@ -69,13 +69,15 @@ def _execute_once(page, framework, key, nb_framework, cache, log, settings, sear
     while this one waited for it."""
     cache.directory.mkdir(parents=True, exist_ok=True)
     lock = filelock.FileLock(cache.directory / LOCK_NAME, mode=cache_module.FILE_MODE)
+    waited = False
     try:
         lock.acquire(timeout=0)
     except filelock.Timeout:
         log(f"{page.name}: another build is executing; waiting for it ({lock.lock_file})")
         lock.acquire()
+        waited = True
     try:
-        if cache.load(page.name, framework, key, nb_framework):
+        if waited and cache.load(page.name, framework, key, nb_framework):
             log(f"{page.name}: {framework.tag} outputs from the cache ({key}), stored by "
                 f"the build this one waited for")
             return

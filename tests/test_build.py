@@ -89,20 +89,21 @@ def test_make_notebooks_writes_one_runnable_notebook_per_framework(tmp_path):
 
 
 def test_repository_button_and_notebook_setup_come_from_the_config():
-    """One place sets the repository: _config.yml; the page's button and every
-    downloadable notebook's setup cell follow it.  No launch button opens the
-    three-framework source."""
+    """One place sets the repository and one the site: _config.yml; the page's
+    button and every downloadable notebook's setup cell (the wheel the site
+    publishes) follow them.  No launch button opens the multi-framework source."""
     import yaml
     from book import CHAPTER_HTML
     require_build()
-    url = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    url, site = config["repository"]["url"], config["html"]["baseurl"].rstrip("/")
     html = CHAPTER_HTML.read_text(encoding="utf-8")
     assert f'href="{url}"' in html
     assert "mybinder" not in html and "colab" not in html.lower()
     for fw in ("mxnet", "pytorch", "tensorflow"):
         nb = nbformat.read(ROOT / "_build" / "notebooks" / f"{CHAPTER_PAGE}-{fw}.ipynb", 4)
         setup = next(c for c in nb.cells if c.cell_type == "code")
-        assert f"git+{url}" in setup.source and "D2LSHIM_SOURCE" in setup.source
+        assert f"'{site}/_static/wheels/d2lshim-" in setup.source and "D2LSHIM_SOURCE" in setup.source
 
 
 @pytest.mark.parametrize("site", ["html", "html-course"])

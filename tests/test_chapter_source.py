@@ -1,14 +1,28 @@
 """The chapter source: the functions it defines are d2lshim's, to the letter."""
 
 import ast
-import importlib
-import inspect
+import functools
+import json
+import subprocess
 
 import pytest
 
-from book import CHAPTER, FRAMEWORKS, SHIM_MODULE, source
+from book import CHAPTER, FRAMEWORKS, ROOT, SHIM_MODULE, source
+from pipeline import environments
 
 SHARED_WITH_D2LSHIM = ("sgd", "get_data_ch11", "train_ch11", "train_concise_ch11")
+
+
+@functools.lru_cache(maxsize=None)
+def library_sources(framework):
+    """The source of d2lshim's functions, as the framework's own environment
+    imports them (the book environment has no framework)."""
+    probe = ("import importlib, inspect, json, sys; m = importlib.import_module(sys.argv[1]); "
+             "print(json.dumps({n: inspect.getsource(getattr(m, n)) for n in sys.argv[2:]}))")
+    done = subprocess.run([str(environments.python(ROOT, FRAMEWORKS.get(framework))), "-c", probe,
+                           f"d2lshim.{SHIM_MODULE[framework]}", *SHARED_WITH_D2LSHIM],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def page_definitions(framework):
@@ -31,8 +45,7 @@ def page_definitions(framework):
 def test_page_and_d2lshim_define_the_same_function(framework, name):
     shown = page_definitions(framework).get(name)
     assert shown is not None, f"the {framework} cells of the page do not define {name}"
-    module = importlib.import_module(f"d2lshim.{SHIM_MODULE[framework]}")
-    library = inspect.getsource(getattr(module, name)).rstrip()
+    library = library_sources(framework)[name].rstrip()
     assert shown.rstrip() == library, (
         f"{name} differs between the page ({framework}) and d2lshim.{SHIM_MODULE[framework]}")
 

@@ -144,17 +144,17 @@ def test_a_broken_cache_entry_does_not_fail_a_strict_build(book):
     """Under -W a broken entry is information: the framework executes again."""
     page = book / "a" / "page.md"
     original = page.read_text(encoding="utf-8")
-    [entry] = sorted((book / "_build" / "framework_cache" / "a" / "page" / "pytorch").glob("*.json"),
-                     key=lambda p: p.stat().st_mtime)[-1:]
-    entry.write_text("{ truncated", encoding="utf-8")
+    entries = list((book / "_build" / "framework_cache" / "a" / "page" / "pytorch").glob("*.json"))
+    for entry in entries:         # the current one among them, whichever it is
+        entry.write_text("{ truncated", encoding="utf-8")
     try:
         page.write_text(original + "\nA sentence that makes the page be read again.\n",
                         encoding="utf-8")
         result, _ = build(book)
         assert result.returncode == 0, log_of(result)[-3000:]
         assert executed(result) == [("a/page", "pytorch")]
-        assert f"ignoring the cache entry {entry}" in log_of(result)
-        assert "WARNING" not in log_of(result)
+        assert any(f"ignoring the cache entry {entry}" in log_of(result) for entry in entries)
+        assert "WARNING:" not in log_of(result)     # no Sphinx warning (the kernel says "WARNING |")
     finally:
         page.write_text(original, encoding="utf-8")
 

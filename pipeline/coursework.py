@@ -162,6 +162,8 @@ def instructor_notebook(nb_framework, framework, *, bibliography=None, install_f
 
     nb = copy.deepcopy(nb_framework)
     nb.cells = intro + preparation + work
+    # the student's own Python kernel (nbgrader grades in the framework's: see tools/assignments.py)
+    nb.metadata["kernelspec"] = dict(source.KERNELSPEC)
     tag = nb.metadata.pop("framework", None)
     graded = _graded_ids(nb)
     nb = convert_notebook(nb, bibliography, framework=tag)

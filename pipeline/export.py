@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pathlib
+import sys
 
 import nbformat
 import yaml
@@ -25,10 +26,14 @@ SETUP = """\
 # 这一格安装同样版本的 {pinned_names}，以及产生这些输出的 d2lshim {d2lshim_version}
 # （本书网站发布的 wheel，按 sha256 校验）；这些版本都已装好时，它什么也不做。
 # 环境变量 D2LSHIM_SOURCE 可以改用 pip 认得的任何来源安装 d2lshim（本地路径、wheel 文件或 URL）。
+# 最好在一个新的虚拟环境里运行：这一格会把当前环境里的这些包换成上面的版本。{platform_note}
 import importlib, importlib.metadata, os, subprocess, sys
 PINNED = {pins!r}
 D2LSHIM = '{d2lshim_version}'
-
+if sys.version_info[:2] != {python_version!r}:
+    print('注意：这些输出是用 Python {python_text} 得到的，当前是 Python %d.%d；'
+          '锁定的版本在这个 Python 上可能没有安装包。' % sys.version_info[:2])
+{macos_block}
 def installed(name):
     try:
         return importlib.metadata.version(name)
@@ -54,11 +59,16 @@ PINNED = ("numpy", "matplotlib")
 class Installation:
     """What a reader's setup cell installs: d2lshim from ``source`` (a URL with
     its sha256, or a ``git+`` URL) and the exact versions in ``pins``, and what
-    it says the outputs were made with."""
+    it says the outputs were made with (``made_with``, on ``python``:
+    ``(3, 11)``); ``macos_names``: a pinned distribution's name on macOS
+    (``tensorflow-cpu`` → ``tensorflow``, from the extra's platform markers)."""
     source: str
     d2lshim_version: str
     pins: tuple = ()
     made_with: str = ""
+    python: tuple = ()
+    macos_names: tuple = ()
+    local_labels: tuple = ()
 
 
 def locked_versions(lock_file):
@@ -69,6 +79,44 @@ def locked_versions(lock_file):
         if sep:
             found[name.strip().lower().replace("_", "-")] = version.strip()
     return found
+
+
+def local_labels(book, framework):
+    """``((name, label), …)``: pinned distributions whose locked build carries a
+    local label (``torch==2.13.0+cpu`` → ``cpu``), which no PyPI release has."""
+    if not framework.lock:
+        return ()
+    locked = locked_versions(pathlib.Path(book) / framework.lock)
+    return tuple((name, version.split("+", 1)[1]) for name, version in locked.items()
+                 if name in (framework.package, *PINNED) and "+" in version)
+
+
+def macos_names(book, framework):
+    """``((name, macOS name), …)`` from the d2lshim extra's platform markers:
+    ``tensorflow-cpu; sys_platform != 'darwin'`` beside ``tensorflow; sys_platform == 'darwin'``."""
+    import tomllib
+    from packaging.requirements import Requirement
+    project = d2lshim_project(book)
+    extra_name = framework.module.partition(".")[2]
+    if project is None or not extra_name:
+        return ()
+    extras = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = [Requirement(r) for r in extras.get("optional-dependencies", {}).get(extra_name, [])]
+    mac = {"sys_platform": "darwin", "extra": extra_name}
+    linux = {"sys_platform": "linux", "extra": extra_name}
+    on_mac = [r.name for r in requirements if r.marker and r.marker.evaluate(mac)
+              and not r.marker.evaluate(linux)]
+    elsewhere = [r.name for r in requirements if r.marker and r.marker.evaluate(linux)
+                 and not r.marker.evaluate(mac)]
+    return tuple(zip(elsewhere, on_mac)) if len(on_mac) == len(elsewhere) == 1 else ()
+
+
+def locked_pins(book, framework):
+    """Like :func:`reader_pins`, with the lock's versions as they are (``2.13.0+cpu``)."""
+    if not framework.lock:
+        return ()
+    locked = locked_versions(pathlib.Path(book) / framework.lock)
+    return tuple((n, locked[n]) for n in (framework.package, *PINNED) if n and n in locked)
 
 
 def reader_pins(book, framework):
@@ -90,10 +138,22 @@ def setup_cell(framework, install_from):
     if package != "d2lshim" or not extra or not install_from:
         return None
     pins = dict(install_from.pins)
+    python = tuple(install_from.python) or tuple(sys.version_info[:2])
+    labels = dict(install_from.local_labels)
+    platform_note = "".join(
+        f"\n# 输出来自 {name} 的 {label} 构建。在 Linux 上，PyPI 的 {name} 是带 CUDA 的构建（好几 GB）；"
+        f"\n# 要装同样的 {label} 构建，先设置 PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/{label}"
+        if name == "torch" else f"\n# 输出来自 {name} 的 {label} 构建。" for name, label in labels.items())
+    macos = dict(install_from.macos_names)
+    macos_block = ("if sys.platform == 'darwin':   # 这些包在 macOS 上用另一个名字发布\n"
+                   f"    PINNED = {{{macos!r}.get(name, name): version for name, version in PINNED.items()}}\n"
+                   if macos else "")
     return nbformat.v4.new_code_cell(SETUP.format(
         made_with=install_from.made_with or framework.label,
         pinned_names="、".join(pins) or framework.label, pins=pins, extra=extra,
-        d2lshim_version=install_from.d2lshim_version, default_source=install_from.source))
+        d2lshim_version=install_from.d2lshim_version, default_source=install_from.source,
+        python_version=python, python_text="%d.%d" % python, platform_note=platform_note,
+        macos_block=macos_block))
 
 
 def _renumber_executions(nb):
@@ -162,10 +222,26 @@ def book_installation(book, framework, site_url=None):
     site = (site_url or (config.get("html") or {}).get("baseurl") or "").rstrip("/")
     project = d2lshim_project(book)
     wheel_file = wheel.build(project, wheel_folder(book)) if project and site else None
-    return installation(book, framework, wheel_file,
-                        f"{site}/{WHEELS}/{wheel_file.name}" if wheel_file else None,
-                        (config.get("repository") or {}).get("url"),
-                        made_with(framework, reader_pins(book, framework)))
+    found = installation(book, framework, wheel_file,
+                         f"{site}/{WHEELS}/{wheel_file.name}" if wheel_file else None,
+                         (config.get("repository") or {}).get("url"),
+                         made_with(framework, locked_pins(book, framework)))
+    if found is None:
+        return None
+    return dataclasses.replace(found, python=kernel_python(framework),
+                               macos_names=macos_names(book, framework),
+                               local_labels=local_labels(book, framework))
+
+
+def kernel_python(framework):
+    """``(3, 11)``: the Python version the framework's kernel runs, or ``()``."""
+    from . import environments
+    try:
+        version = environments.interpreter_environment(
+            environments.kernel_interpreter(framework.kernel))["python"].split()[0]
+    except Exception:
+        return ()
+    return tuple(int(part) for part in version.split(".")[:2])
 
 
 def wheel_folder(book):
@@ -183,6 +259,8 @@ def framework_edition(nb_framework, page=None, framework=None):
     outputs carry no value records, and the prose quotes this framework's
     values; ``{framework-only}`` blocks stay for Sphinx to keep or drop."""
     nb = copy.deepcopy(nb_framework)
+    # the reader's own Python kernel, not the book's framework kernel that ran it
+    nb.metadata["kernelspec"] = dict(source.KERNELSPEC)
     glued = values.collect(nb)
     nb.cells = [c for c in nb.cells if not source.is_hidden(c)]
     source.renumber_cells(nb)

@@ -202,6 +202,12 @@ def test_a_wrong_solution_loses_exactly_its_points(course, framework, student):
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS.tags)
+def test_the_student_version_names_the_plain_python_kernel(course, framework):
+    """Students open it in their own Jupyter; nbgrader grades in the framework's kernel."""
+    assert notebook(course, "release", framework).metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS.tags)
 def test_student_version_runs_until_the_first_stub(course, framework):
     nb = notebook(course, "autograded/student", framework)
     code = [c for c in nb.cells if c.cell_type == "code"]

@@ -117,8 +117,23 @@ def test_the_setup_cell_pins_what_the_lock_says(framework):
     assert pinned == {name: locked[name].split("+")[0]
                       for name in (framework.package, "numpy", "matplotlib")}
     assert f"D2LSHIM = '{wheel.version(ROOT)}'" in setup
-    for name, version in pinned.items():
-        assert f"{name} {version}" in setup.splitlines()[0]       # what made the outputs
+    for name, version in locked.items():
+        if name in pinned:                                       # what made the outputs
+            assert f"{name} {version}" in setup.splitlines()[0]
+    assert "if sys.version_info[:2] != (3, 11):" in setup        # the locks' Python
+    # tensorflow-cpu has no macOS wheels: there the extra names tensorflow
+    assert ("{'tensorflow-cpu': 'tensorflow'}" in setup) == (framework.tag == "tensorflow")
+
+
+def test_readers_and_students_get_their_own_python_kernel():
+    """The notebooks ran in the book's framework kernels (book-pytorch …), which
+    a reader's Jupyter does not have: they name the plain Python 3 kernel."""
+    require_build()
+    notebooks = [*(ROOT / "_build" / "notebooks").rglob("*.ipynb"),
+                 *(ROOT / "_build" / "notebooks-course").rglob("*.ipynb")]
+    assert len(notebooks) >= 6
+    for path in notebooks:
+        assert nbformat.read(path, 4).metadata["kernelspec"]["name"] == "python3", path
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

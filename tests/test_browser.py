@@ -6,7 +6,6 @@ Without Chromium the tests skip with a reason; in CI (``CI`` set) they fail.
 import functools
 import http.server
 import json
-import os
 import pathlib
 import re
 import shutil
@@ -15,8 +14,9 @@ import threading
 import pytest
 
 from book import CHAPTER_PAGE, HTML, require_build
+from pipeline import system
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium")
 LABELS = ["MXNet", "PyTorch", "TensorFlow"]
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -40,10 +40,9 @@ def site():
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run installs Debian's chromium")
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    why_not = system.require("browser")      # in CI: an error
+    if why_not:
+        pytest.skip(why_not)
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)

@@ -73,8 +73,11 @@ test: data envs
 notebooks: data envs
 	$(PY) tools/notebooks.py --edition $(EDITION) --out notebooks$(if $(filter course,$(EDITION)),-course)
 
-bench: data envs
+# d2lshim's training speed per framework (each in its environment) and the
+# build's speed goals (no-change rebuild, prose edit): min/median/max.
+bench: book
 	$(PY) tools/environments.py bench
+	$(PY) tools/bench_build.py
 
 # The execution cache (_build/framework_cache) survives `make clean`: it is
 # keyed by code and environment and is never stale.  `make clean-cache`

@@ -164,7 +164,20 @@ def test_per_framework_notebooks_download(page, site):
 
 def toc_links_in_view(page):
     """The book's table-of-contents links that a reader can see and tap right now."""
-    return page.evaluate("""() => [...document.querySelectorAll('.bd-sidebar-primary nav a')]
+    return page.evaluate(TOC_LINKS_IN_VIEW)
+
+
+def wait_for_drawer(page, is_open):
+    """Until every table-of-contents link is in view (open) or none is (closed):
+    the drawer slides, and how long that takes depends on the machine."""
+    page.wait_for_function(f"""() => {{
+        const inView = ({TOC_LINKS_IN_VIEW})().length;
+        const all = document.querySelectorAll('.bd-sidebar-primary nav a').length;
+        return {'inView === all && all > 0' if is_open else 'inView === 0'};
+    }}""")
+
+
+TOC_LINKS_IN_VIEW = ("""() => [...document.querySelectorAll('.bd-sidebar-primary nav a')]
         .filter(a => {
             const r = a.getBoundingClientRect();
             if (r.width === 0 || r.right <= 0 || r.left >= innerWidth || r.bottom <= 0
@@ -180,14 +193,14 @@ def test_phone_table_of_contents_opens_lists_the_pages_and_closes(phone, site):
     toggles = [b for b in phone.query_selector_all(".primary-toggle") if b.is_visible()]
     assert len(toggles) == 1
     toggles[0].tap()
-    phone.wait_for_timeout(400)                     # the drawer slides in
+    wait_for_drawer(phone, is_open=True)            # the drawer slides in
     links = toc_links_in_view(phone)
     assert links[1:] == ["小批量随机梯度下降", "教师指南"] and links[0].startswith("小批量随机梯度下降：")
     phone.mouse.click(375, 600)                     # tap beside the drawer: it closes
-    phone.wait_for_timeout(400)
+    wait_for_drawer(phone, is_open=False)
     assert toc_links_in_view(phone) == []
     toggles[0].tap()
-    phone.wait_for_timeout(400)
+    wait_for_drawer(phone, is_open=True)
     phone.locator(".bd-sidebar-primary nav").get_by_role("link", name="教师指南").tap()
     phone.wait_for_url("**/instructors.html")
     assert phone.problems == []

@@ -16,11 +16,16 @@ IMPORT_LINE = {"mxnet": "from d2lshim import mxnet as d2l", "pytorch": "from d2l
                "tensorflow": "from d2lshim import tensorflow as d2l"}
 
 
-def pdf_of(tag, edition="full"):
-    path = PDF / f"minibatch-sgd-{tag}{editions.folder_suffix(edition)}.pdf"
-    why_not = system.require("pdf")          # in CI: an error
+@pytest.fixture(autouse=True)
+def pdf_programs():
+    """Without XeLaTeX and its companions `make pdf` skipped, and so do these (in CI: an error)."""
+    why_not = system.require("pdf")
     if why_not:
         pytest.skip(why_not)
+
+
+def pdf_of(tag, edition="full"):
+    path = PDF / f"minibatch-sgd-{tag}{editions.folder_suffix(edition)}.pdf"
     if not path.exists():
         pytest.fail(f"{path} is missing: run `make pdf EDITION={edition}` (or `make test`, "
                     "which builds both editions' PDFs)")

@@ -302,7 +302,7 @@ def outdated_pages(app, env, added, changed, removed):
             key, environment = made.get(framework.tag, (None, None))
             try:
                 current = _environment_digest(framework, page_path)
-            except Exception as error:     # no kernel, no environment: reading will say so
+            except environments.EnvironmentFailed as error:   # reading the page will say so
                 logger.info(f"[framework-tabs] {docname}: [{framework.label}] {error}")
                 current = None
             if key is None or not cache.has(docname, framework, key) or current != environment:

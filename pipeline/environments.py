@@ -56,6 +56,10 @@ class EnvironmentFailed(Exception):
     """A framework's environment could not be made; says which, why and what to do."""
 
 
+class NoKernel(EnvironmentFailed):
+    """No Jupyter kernel of that name is registered here."""
+
+
 def folder(root, framework):
     return pathlib.Path(root).resolve() / FOLDER / framework.tag
 
@@ -232,8 +236,11 @@ def fingerprint(root, framework):
 
 def kernel_interpreter(kernel_name):
     """The Python a Jupyter kernel runs (its spec's first argument)."""
-    from jupyter_client.kernelspec import KernelSpecManager
-    argv = KernelSpecManager().get_kernel_spec(kernel_name).argv
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    try:
+        argv = KernelSpecManager().get_kernel_spec(kernel_name).argv
+    except NoSuchKernel:
+        raise NoKernel(f"no Jupyter kernel named {kernel_name!r}") from None
     if argv[0] in ("python", "python3"):    # the native kernel: this very interpreter
         return sys.executable
     return argv[0]

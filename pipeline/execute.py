@@ -18,6 +18,10 @@ import dataclasses
 import os
 import re
 
+# The variables that tell a kernel its framework's tag and what a failing
+# claim does: d2lshim's hidden-cell helpers read them.
+from d2lshim._book import CLAIMS_ENV, FRAMEWORK_ENV
+
 from .errors import BookError
 
 
@@ -44,10 +48,6 @@ LOCATIONS = ("PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "XDG_CACHE_HOME", "D2L
 MACHINE = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
 INHERITED = LOCATIONS + MACHINE
 
-#: The environment variable that tells a kernel its framework's tag ...
-FRAMEWORK_ENV = "BOOK_FRAMEWORK"
-#: ... and the one that tells it what a failing claim does (d2lshim/_book.py).
-CLAIMS_ENV = "BOOK_CLAIMS"
 
 
 def machine_settings():

@@ -57,18 +57,18 @@ PINNED = ("numpy", "matplotlib")
 
 @dataclasses.dataclass(frozen=True)
 class Installation:
-    """What a reader's setup cell installs: d2lshim from ``source`` (a URL with
-    its sha256, or a ``git+`` URL) and the exact versions in ``pins``, and what
-    it says the outputs were made with (``made_with``, on ``python``:
-    ``(3, 11)``); ``macos_names``: a pinned distribution's name on macOS
-    (``tensorflow-cpu`` → ``tensorflow``, from the extra's platform markers)."""
+    """What a reader's setup cell installs and says: d2lshim from ``source`` (a
+    URL with its sha256, or a ``git+`` URL); ``locked``, the framework, NumPy
+    and Matplotlib at their locked versions (``2.13.0+cpu``: a local build
+    label names no PyPI release, so the cell pins ``2.13.0`` and says which
+    build ran); ``python``, the kernel's Python (``3.11.7``); ``macos_names``,
+    a pinned distribution's name on macOS (``tensorflow-cpu`` → ``tensorflow``,
+    from the extra's platform markers)."""
     source: str
     d2lshim_version: str
-    pins: tuple = ()
-    made_with: str = ""
-    python: tuple = ()
+    locked: tuple = ()
+    python: str = ""
     macos_names: tuple = ()
-    local_labels: tuple = ()
 
 
 def locked_versions(lock_file):
@@ -81,24 +81,23 @@ def locked_versions(lock_file):
     return found
 
 
-def local_labels(book, framework):
-    """``((name, label), …)``: pinned distributions whose locked build carries a
-    local label (``torch==2.13.0+cpu`` → ``cpu``), which no PyPI release has."""
+def locked_pins(book, framework):
+    """``((name, version), …)``: the framework's distribution, NumPy and
+    Matplotlib as the framework's lock has them."""
     if not framework.lock:
         return ()
     locked = locked_versions(pathlib.Path(book) / framework.lock)
-    return tuple((name, version.split("+", 1)[1]) for name, version in locked.items()
-                 if name in (framework.package, *PINNED) and "+" in version)
+    return tuple((n, locked[n]) for n in (framework.package, *PINNED) if n and n in locked)
 
 
-def macos_names(book, framework):
+def macos_names(project, framework):
     """``((name, macOS name), …)`` from the d2lshim extra's platform markers:
     ``tensorflow-cpu; sys_platform != 'darwin'`` beside ``tensorflow; sys_platform == 'darwin'``."""
     import tomllib
     from packaging.requirements import Requirement
-    project = d2lshim_project(book)
-    extra_name = framework.module.partition(".")[2]
-    if project is None or not extra_name:
+    from .environments import extra
+    extra_name = extra(framework)
+    if not extra_name:
         return ()
     extras = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     requirements = [Requirement(r) for r in extras.get("optional-dependencies", {}).get(extra_name, [])]
@@ -111,35 +110,20 @@ def macos_names(book, framework):
     return tuple(zip(elsewhere, on_mac)) if len(on_mac) == len(elsewhere) == 1 else ()
 
 
-def locked_pins(book, framework):
-    """Like :func:`reader_pins`, with the lock's versions as they are (``2.13.0+cpu``)."""
-    if not framework.lock:
-        return ()
-    locked = locked_versions(pathlib.Path(book) / framework.lock)
-    return tuple((n, locked[n]) for n in (framework.package, *PINNED) if n and n in locked)
-
-
-def reader_pins(book, framework):
-    """``((name, version), …)``: the framework's distribution, NumPy and
-    Matplotlib at the versions of the framework's lock (release numbers only:
-    a local build label such as ``+cpu`` names no release on PyPI)."""
-    if not framework.lock:
-        return ()
-    locked = locked_versions(pathlib.Path(book) / framework.lock)
-    names = [n for n in (framework.package, *PINNED) if n]
-    return tuple((n, locked[n].split("+")[0]) for n in names if n in locked)
-
-
 def setup_cell(framework, install_from):
     """The first code cell of a downloadable notebook: says what made its
     outputs and installs that (:class:`Installation`) where it is missing.
     ``None`` for a framework whose module is not part of d2lshim."""
-    package, _, extra = framework.module.partition(".")
-    if package != "d2lshim" or not extra or not install_from:
+    from .environments import extra
+    if not extra(framework) or not install_from:
         return None
-    pins = dict(install_from.pins)
-    python = tuple(install_from.python) or tuple(sys.version_info[:2])
-    labels = dict(install_from.local_labels)
+    pins = {name: version.split("+")[0] for name, version in install_from.locked}
+    labels = {name: version.split("+", 1)[1] for name, version in install_from.locked
+              if "+" in version}
+    made_with = "、".join([*([f"Python {install_from.python}"] if install_from.python else []),
+                          *(f"{name} {version}" for name, version in install_from.locked)])
+    python = (tuple(int(p) for p in install_from.python.split(".")[:2]) if install_from.python
+              else tuple(sys.version_info[:2]))
     platform_note = "".join(
         f"\n# 输出来自 {name} 的 {label} 构建。在 Linux 上，PyPI 的 {name} 是带 CUDA 的构建（好几 GB）；"
         f"\n# 要装同样的 {label} 构建，先设置 PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/{label}"
@@ -149,8 +133,8 @@ def setup_cell(framework, install_from):
                    f"    PINNED = {{{macos!r}.get(name, name): version for name, version in PINNED.items()}}\n"
                    if macos else "")
     return nbformat.v4.new_code_cell(SETUP.format(
-        made_with=install_from.made_with or framework.label,
-        pinned_names="、".join(pins) or framework.label, pins=pins, extra=extra,
+        made_with=made_with or framework.label,
+        pinned_names="、".join(pins) or framework.label, pins=pins, extra=extra(framework),
         d2lshim_version=install_from.d2lshim_version, default_source=install_from.source,
         python_version=python, python_text="%d.%d" % python, platform_note=platform_note,
         macos_block=macos_block))
@@ -183,65 +167,39 @@ def d2lshim_project(book):
     return project if project is not None and (project / "pyproject.toml").is_file() else None
 
 
-def installation(book, framework, wheel_file=None, wheel_url=None, repository_url=None,
-                 made_with=""):
-    """The :class:`Installation` of a framework's notebooks: the published wheel
-    (``wheel_url``, checked by the sha256 of ``wheel_file``) when there is one,
-    else the repository; the lock's versions."""
-    from . import wheel
-    project = d2lshim_project(book)
-    if wheel_file is not None and wheel_url:
-        source = f"{wheel_url}#sha256={wheel.sha256(wheel_file)}"
-    else:
-        source = install_source(repository_url)
-    if source is None or project is None:
-        return None
-    return Installation(source=source, d2lshim_version=wheel.version(project),
-                        pins=reader_pins(book, framework), made_with=made_with)
-
-
-def made_with(framework, pins):
-    """"Python 3.11.7、torch 2.13.0、numpy 2.4.6、matplotlib 3.11.2": what the
-    framework's kernel ran, read from its environment."""
+def kernel_python(framework):
+    """The Python version the framework's kernel runs (``3.11.7``), or ``""``
+    where this machine has no such kernel."""
     from . import environments
     try:
-        kernel = environments.interpreter_environment(environments.kernel_interpreter(framework.kernel))
-        python = [f"Python {kernel['python'].split()[0]}"]
-    except Exception:         # no kernel here: say what the lock says
-        python = []
-    return "、".join([*python, *(f"{name} {version}" for name, version in pins)])
+        return environments.interpreter_environment(
+            environments.kernel_interpreter(framework.kernel))["python"].split()[0]
+    except environments.EnvironmentFailed:
+        return ""
 
 
 def book_installation(book, framework, site_url=None):
-    """:func:`installation` from the book's ``_config.yml``: the wheel that
-    ``make book`` publishes at the site's address (``html.baseurl``, or
-    ``site_url``), built into ``_build/wheels``."""
+    """The :class:`Installation` of a framework's notebooks, from the book's
+    ``_config.yml``: the wheel ``make book`` publishes at the site's address
+    (``html.baseurl``, or ``site_url``; built into ``_build/wheels``), else the
+    repository; the lock's versions.  ``None`` without a d2lshim project."""
     from . import wheel
     book = pathlib.Path(book)
     config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
     site = (site_url or (config.get("html") or {}).get("baseurl") or "").rstrip("/")
     project = d2lshim_project(book)
-    wheel_file = wheel.build(project, wheel_folder(book)) if project and site else None
-    found = installation(book, framework, wheel_file,
-                         f"{site}/{WHEELS}/{wheel_file.name}" if wheel_file else None,
-                         (config.get("repository") or {}).get("url"),
-                         made_with(framework, locked_pins(book, framework)))
-    if found is None:
+    if project is None:
         return None
-    return dataclasses.replace(found, python=kernel_python(framework),
-                               macos_names=macos_names(book, framework),
-                               local_labels=local_labels(book, framework))
-
-
-def kernel_python(framework):
-    """``(3, 11)``: the Python version the framework's kernel runs, or ``()``."""
-    from . import environments
-    try:
-        version = environments.interpreter_environment(
-            environments.kernel_interpreter(framework.kernel))["python"].split()[0]
-    except Exception:
-        return ()
-    return tuple(int(part) for part in version.split(".")[:2])
+    if site:
+        built = wheel.build(project, wheel_folder(book))
+        source = f"{site}/{WHEELS}/{built.name}#sha256={wheel.sha256(built)}"
+    else:
+        source = install_source((config.get("repository") or {}).get("url"))
+        if source is None:
+            return None
+    return Installation(source=source, d2lshim_version=wheel.version(project),
+                        locked=locked_pins(book, framework), python=kernel_python(framework),
+                        macos_names=macos_names(project, framework))
 
 
 def wheel_folder(book):

@@ -29,13 +29,11 @@ def keys(page, frameworks, settings=execute_module.DEFAULT, search_path=()):
         nb_framework = source.split(nb, framework, frameworks)
         try:
             key = cache_module.key(nb_framework, framework, settings, search)
-        except environments.EnvironmentFailed as error:
-            raise BookError(str(error), path=page.path, framework=framework) from None
-        except Exception as error:       # jupyter_client's NoSuchKernel is a KeyError
-            if type(error).__name__ != "NoSuchKernel":
-                raise
+        except environments.NoKernel:
             raise BookError(execute_module.no_kernel_message(framework), path=page.path,
                             framework=framework) from None
+        except environments.EnvironmentFailed as error:
+            raise BookError(str(error), path=page.path, framework=framework) from None
         found[framework.tag] = (nb_framework, key)
     return nb, found
 

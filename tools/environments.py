@@ -90,8 +90,9 @@ def run_bench(bench_args):
     """``python -m d2lshim.bench`` with every framework measured in its own
     environment, and the NumPy loop in the default framework's."""
     from pipeline import environments
-    frameworks = [f for f in book_frameworks() if f.lock and environments.extra(f)]
-    default = book_frameworks().default
+    every = book_frameworks()
+    frameworks = [f for f in every if f.lock and environments.extra(f)]
+    default = every.default
     pairs = [f"{environments.extra(f)}={environments.python(ROOT, f)}" for f in frameworks]
     pairs.append(f"numpy={environments.python(ROOT, default)}")
     return subprocess.run([str(environments.python(ROOT, default)), "-m", "d2lshim.bench",

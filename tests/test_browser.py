@@ -266,7 +266,10 @@ def test_theme_speaks_chinese(browser, site, width):
     english = set()
     for name in ("index", CHAPTER_PAGE, "instructors", "search"):
         page.goto(f"{site}/{name}.html", wait_until="load")
-        page.wait_for_timeout(300)           # tooltips are set up after load
+        # the theme sets its tooltips up after load: Bootstrap moves each
+        # title into data-bs-original-title
+        page.wait_for_function("""() => document.querySelectorAll(
+            '[data-bs-toggle="tooltip"][title]').length === 0""")
         for found in theme_strings(page):
             words = set(re.findall(r"[A-Za-z][A-Za-z0-9]*", found.split("=", 1)[1]))
             if found not in UNTRANSLATABLE and not words <= NAMES:
@@ -301,7 +304,9 @@ CUT_OFF = (pathlib.Path(__file__).parent / "cut_off.js").read_text(encoding="utf
 def open_every_solution(page):
     for button in page.query_selector_all("button.toggle-button"):
         button.click()
-    page.wait_for_timeout(300)
+    # until every solution is unfolded and nothing is still sliding open
+    page.wait_for_function("""() => document.querySelectorAll('.toggle-hidden').length === 0
+        && document.getAnimations().length === 0""")
 
 
 @pytest.mark.parametrize("width", [390, 1280])

@@ -58,6 +58,11 @@ def configure(app, config):
     if config.edition != "course":
         return
     app.tags.add("course")
+    # A class's site is published elsewhere and is not the public book: no
+    # canonical links to the public pages (html_baseurl).  Its notebooks still
+    # install the d2lshim wheel the public site publishes: pipeline/export.py
+    # reads html.baseurl from _config.yml.
+    config.html_baseurl = ""
     # Instructor pages (the guide to grading) are not for a class's site:
     # neither built nor listed in any table of contents.
     config.exclude_patterns = [*config.exclude_patterns,

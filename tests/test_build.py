@@ -105,6 +105,21 @@ def test_repository_button_and_notebook_setup_come_from_the_config():
         assert f"'{site}/_static/wheels/d2lshim-" in setup.source and "D2LSHIM_SOURCE" in setup.source
 
 
+def test_the_course_edition_links_no_page_of_the_public_site():
+    """The course site is not the public book: no canonical link to it; its
+    notebooks still install the wheel the public site publishes."""
+    import yaml
+    require_build()
+    public = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["html"]["baseurl"]
+    assert f'rel="canonical" href="{public}' in (ROOT / "_build" / "html" / "index.html").read_text(
+        encoding="utf-8")
+    for page in (ROOT / "_build" / "html-course").rglob("*.html"):
+        assert 'rel="canonical"' not in page.read_text(encoding="utf-8"), page
+    nb = nbformat.read(ROOT / "_build" / "notebooks-course" / f"{CHAPTER_PAGE}-pytorch.ipynb", 4)
+    setup = next(c for c in nb.cells if c.cell_type == "code")
+    assert f"'{public.rstrip('/')}/_static/wheels/d2lshim-" in setup.source
+
+
 @pytest.mark.parametrize("site", ["html", "html-course"])
 def test_download_menu_offers_each_frameworks_notebook_and_never_the_source(site):
     import re

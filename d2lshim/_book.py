@@ -9,6 +9,10 @@ The chapter quotes measured numbers and states conclusions.  Hidden cells
 * ``claim(statement, value, at_least=…, at_most=…)`` to check a sentence at
   the strength it is written: if it does not hold in this kernel, the build
   fails with the page, the line, the framework, the sentence and the numbers.
+  A sentence about measured time says so (``timing=True``): the build then
+  measures the whole page again before it gives up, because another process
+  taking the cores for a while can decide one measurement
+  (``pipeline/execute.py``).
 
 Both hand their record to the book build as an output of a MIME type of their
 own, which the pipeline collects and removes (``pipeline/values.py``).
@@ -32,6 +36,10 @@ class ClaimFailed(AssertionError):
     """A sentence of the page does not hold in this run."""
 
 
+class TimingClaimFailed(ClaimFailed):
+    """A sentence about measured time does not hold in this run."""
+
+
 def _plain(value):
     """A JSON value: NumPy and framework scalars become Python numbers."""
     if isinstance(value, (str, bool, int, float)) or value is None:
@@ -52,12 +60,16 @@ def glue(name, value):
     return value
 
 
-def claim(statement, value, *, at_least=None, at_most=None, frameworks=None, **numbers):
+def claim(statement, value, *, at_least=None, at_most=None, frameworks=None, timing=False,
+          **numbers):
     """Check that ``at_least <= value <= at_most`` (either bound may be omitted).
 
     ``statement`` is the sentence (or its gist) that the check backs;
     ``numbers`` are shown with it if it fails.  ``frameworks`` limits the
     check to those frameworks' kernels (for prose shown only in their tabs).
+    ``timing=True`` marks a sentence about measured time: it fails with
+    :class:`TimingClaimFailed`, which the book build answers by measuring
+    again.
     Returns the margin: how far ``value`` is from the nearer bound, as a
     ratio (``value / at_least`` or ``at_most / value``; 1.0 is the edge).
     """
@@ -79,9 +91,10 @@ def claim(statement, value, *, at_least=None, at_most=None, frameworks=None, **n
     details = ", ".join(f"{k} = {_plain(v):.4g}" if isinstance(_plain(v), float) else f"{k} = {v}"
                         for k, v in numbers.items())
     _display(CLAIM_MIME, {"statement": statement, "value": value, "at_least": at_least,
-                          "at_most": at_most, "margin": margin, "holds": holds,
+                          "at_most": at_most, "margin": margin, "holds": holds, "timing": timing,
                           "numbers": {k: _plain(v) for k, v in numbers.items()}})
     if not holds and os.environ.get(CLAIMS_ENV) != "report":
-        raise ClaimFailed(f"«{statement}» does not hold: {value:.4g} is not {bounds}"
+        failed = TimingClaimFailed if timing else ClaimFailed
+        raise failed(f"«{statement}» does not hold: {value:.4g} is not {bounds}"
                           + (f" ({details})" if details else ""))
     return margin

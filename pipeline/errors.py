@@ -12,6 +12,7 @@ class BookError(Exception):
 
     def __init__(self, message, *, path=None, line=None, framework=None):
         self.path, self.line, self.framework = path, line, framework
+        self.message = message
         where = f"{path}:{line if line is not None else '?'}: " if path else ""
         about = f"[{framework.label}] " if framework is not None else ""
         super().__init__(f"{where}{about}{message}")

@@ -80,7 +80,7 @@ def _execute_once(page, framework, key, nb_framework, cache, log, settings, sear
                 f"the build this one waited for")
             return
         start = time.perf_counter()
-        execute_module.execute(nb_framework, framework, page, settings, search_path)
+        execute_module.execute(nb_framework, framework, page, settings, search_path, log)
         seconds = time.perf_counter() - start
         log(f"{page.name}: executed {framework.tag} in {seconds:.1f} s")
         cache.store(page.name, framework, key, nb_framework, seconds)

@@ -171,21 +171,34 @@ def _downloads(app, page, executed, frameworks):
     return links
 
 
-def _download_cell(app, page, links, frameworks):
-    """Below the title: the per-framework notebooks, and the PDFs that
-    ``make pdf`` puts into the site's ``pdf/`` folder."""
+def pdf_name(app, framework):
+    """The file name of a framework's PDF: ``<latex target>-<tag>.pdf``."""
+    return f"{pathlib.PurePosixPath(app.config.latex_documents[0][1]).stem}-{framework.tag}.pdf"
+
+
+def available_pdfs(app, frameworks):
+    """The frameworks whose PDF ``make pdf`` has put into this site's ``pdf/``
+    folder: only those are linked, so a site built without them (no TeX, or
+    ``make book`` alone) has no link that leads nowhere."""
+    if app.builder.format != "html":
+        return ()
+    return tuple(f.tag for f in frameworks if pathlib.Path(app.outdir, "pdf", pdf_name(app, f)).is_file())
+
+
+def _download_cell(app, page, links, frameworks, pdfs):
+    """Below the title: the per-framework notebooks, and the PDFs of ``pdfs``."""
     labels = "、".join(f.label for f in frameworks[:-1]) + f" 和 {frameworks[-1].label}"
     notebooks = " · ".join(f"{{download}}`{f.label} <{links[f.tag]}>`" for f in frameworks)
     to_root = "../" * page.name.count("/")
-    stem = pathlib.PurePosixPath(app.config.latex_documents[0][1]).stem
-    pdfs = " · ".join(f'<a class="framework-pdf" href="{to_root}pdf/{stem}-{f.tag}.pdf">{f.label}</a>'
-                      for f in frameworks)
+    pdf_links = " · ".join(f'<a class="framework-pdf" href="{to_root}pdf/{pdf_name(app, f)}">{f.label}</a>'
+                           for f in frameworks if f.tag in pdfs)
+    pdf_sentence = f"每种框架的 PDF（整本书，只含这种框架的代码和结果）：{pdf_links}" if pdfs else ""
     return nbformat.v4.new_markdown_cell(
         f"```{{admonition}} {len(frameworks)} 种框架\n:class: tip framework-downloads\n"
         f"本页每段代码都有 {labels} 的版本，并且都在构建本书时实际运行过；"
         "点击代码上方的标签切换框架，整页（以及其他页面）会一起切换。"
         f"下载可在本地运行的 notebook（含输出；第一格会按需安装 d2lshim 和对应的框架）：{notebooks}。"
-        f"每种框架的 PDF（整本书，只含这种框架的代码和结果）：{pdfs}\n```")
+        f"{pdf_sentence}\n```")
 
 
 def read_page(text):
@@ -228,10 +241,13 @@ def read_page(text):
     except errors.BookError as error:
         raise ExtensionError(str(error)) from None
     links = _downloads(_APP, page, executed, frameworks)
-    _insert_after_title(merged, _download_cell(_APP, page, links, frameworks))
+    pdfs = available_pdfs(_APP, frameworks)
+    _insert_after_title(merged, _download_cell(_APP, page, links, frameworks, pdfs))
     if not hasattr(env, "framework_downloads"):
         env.framework_downloads = {}
     env.framework_downloads[page.name] = links
+    env.framework_pdfs = getattr(env, "framework_pdfs", {})
+    env.framework_pdfs[page.name] = pdfs
     return merged
 
 
@@ -273,6 +289,7 @@ def fill_slots(app, doctree):
 def purge_downloads(app, env, docname):
     getattr(env, "framework_downloads", {}).pop(docname, None)
     getattr(env, "framework_outputs", {}).pop(docname, None)
+    getattr(env, "framework_pdfs", {}).pop(docname, None)
 
 
 def _environment_digest(framework, page_path):
@@ -290,12 +307,18 @@ def outdated_pages(app, env, added, changed, removed):
     """Pages to read again although their source did not change: those whose
     outputs are gone from the execution cache (``make clean-cache``) or whose
     kernel's environment changed (a package upgraded in one framework's
-    environment), so that the site always shows what the cache holds."""
+    environment), so that the site always shows what the cache holds; and
+    those that link other PDFs than the site now has (``make pdf``)."""
     cache = OutputCache(cache_dir(app), note=logger.info)
     frameworks = book_frameworks(app)
     outdated = []
+    pdfs = available_pdfs(app, frameworks)
+    for docname, linked in getattr(env, "framework_pdfs", {}).items():
+        if linked != pdfs and docname not in changed and docname not in removed:
+            logger.info(f"[framework-tabs] {docname}: the site's PDFs changed; reading the page again")
+            outdated.append(docname)
     for docname, made in getattr(env, "framework_outputs", {}).items():
-        if docname in changed or docname in removed:
+        if docname in changed or docname in removed or docname in outdated:
             continue
         page_path = pathlib.Path(env.doc2path(docname))
         for framework in frameworks:
@@ -363,6 +386,19 @@ def publish_wheel(app, exception):
         target.chmod(0o644)
 
 
+def say_how_to_get_pdfs(app, exception):
+    """``make book`` alone links no PDF: say which are missing and how to get them."""
+    if exception is not None or not getattr(app.env, "framework_pdfs", None):
+        return
+    frameworks = book_frameworks(app)
+    have = available_pdfs(app, frameworks)
+    missing = [f.label for f in frameworks if f.tag not in have]
+    if app.builder.format == "html" and missing:
+        logger.info(f"[framework-tabs] the pages link no PDF of {', '.join(missing)}: the site "
+                    f"has none yet; `make pdf` builds them and links them (XeLaTeX, see the "
+                    f"README)")
+
+
 def builder_inited(app):
     global _APP
     _APP = app
@@ -384,6 +420,7 @@ def setup(app):
     app.connect("env-purge-doc", purge_downloads)
     app.connect("env-get-outdated", outdated_pages)
     app.connect("build-finished", publish_wheel)
+    app.connect("build-finished", say_how_to_get_pdfs)
     # after sphinx-book-theme's add_header_buttons (priority 501)
     app.connect("html-page-context", download_menu, priority=502)
     return {"version": "2.0", "parallel_read_safe": False, "parallel_write_safe": True}

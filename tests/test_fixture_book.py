@@ -251,6 +251,28 @@ def test_a_false_claim_fails_the_build_with_line_framework_and_numbers(book):
         page.write_text(original, encoding="utf-8")
 
 
+def test_pdfs_are_linked_once_the_site_has_them(book):
+    """``make book`` alone links no PDF and says how to get them; a PDF put into
+    the site (as ``make pdf`` does) is linked at the next build, nothing executed."""
+    assert "framework-pdf" not in html(book, "a/page")
+    numpy_pdf = book / "_build" / "html" / "pdf" / "fixture-numpy.pdf"    # see _config.yml
+    numpy_pdf.parent.mkdir(exist_ok=True)
+    numpy_pdf.write_bytes(b"%PDF-1.5\n")
+    try:
+        result, _ = build(book)
+        assert result.returncode == 0, log_of(result)[-3000:]
+        assert executed(result) == []
+        assert "a/page: the site's PDFs changed; reading the page again" in log_of(result)
+        assert ("the pages link no PDF of MXNet, PyTorch, TensorFlow: the site has none yet; "
+                "`make pdf` builds them") in log_of(result)
+        links = re.findall(r'<a class="framework-pdf" href="([^"]+)">(\w+)</a>', html(book, "a/page"))
+        assert links == [(f"../pdf/{numpy_pdf.name}", "NumPy")]
+    finally:
+        numpy_pdf.unlink()
+    result, _ = build(book)
+    assert "framework-pdf" not in html(book, "a/page")
+
+
 def test_the_browser_shows_the_selected_frameworks_value(book, browser):
     """Click each tab: the quoted value and the NumPy-only sentence follow it."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -6,7 +6,8 @@ For each framework this builds a single-framework edition of the book
 (``BOOK_FRAMEWORK_EDITION``, see ``_ext/framework_tabs.py``) with Jupyter
 Book's LaTeX route and XeLaTeX into ``_build/pdf-build/<tag>/``, and copies
 the PDF to ``_build/pdf/<name>-<tag>.pdf`` and, when the web site has been
-built, into ``_build/html/pdf/`` where the page links it.  Nothing executes:
+built, into ``_build/html/pdf/``; then it builds that site again, whose pages
+link only the PDFs it has (``make book`` alone links none).  Nothing executes:
 the outputs come from ``_build/framework_cache``.  A glyph missing from the
 fonts is an error, as a warning is under ``-W``.
 
@@ -86,6 +87,13 @@ def main(argv=None):
         return
     for tag in args.frameworks or frameworks.tags:
         build(book, frameworks.get(tag), args.edition)
+    site = book / "_build" / f"html{editions.folder_suffix(args.edition)}"
+    if site.is_dir():
+        # The pages link only the PDFs their site has: read them again (from
+        # the execution cache; nothing executes) now that it has these.
+        subprocess.run([sys.executable, str(ROOT / "tools" / "build_book.py"), str(book),
+                        "--builder", "html", "--edition", args.edition, "-n", "-W",
+                        "--keep-going"], check=True)
 
 
 if __name__ == "__main__":

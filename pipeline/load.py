@@ -24,6 +24,11 @@ import psutil
 #: idle desktop's background tasks use).
 BUSY_CORES = 0.25
 
+#: The busiest cell is named only among cells at least this long: the
+#: operating system counts processor time in ticks of about 10 ms, too coarse
+#: for a cell of a few milliseconds.
+NAMED_CELL_SECONDS = 0.5
+
 _BUSY_FIELDS = ("user", "nice", "system", "irq", "softirq", "steal")
 
 
@@ -71,8 +76,9 @@ class Load:
             return "the machine's load was not measured"
         text = (f"other processes kept {self.other_cores:.2f} of the {self.cores} cores busy "
                 f"on average while the cells ran")
-        busiest = max(self.cells, key=lambda cell: cell.other_cores)
-        if busiest.other_cores > BUSY_CORES:
+        long_cells = [cell for cell in self.cells if cell.seconds >= NAMED_CELL_SECONDS]
+        busiest = max(long_cells, key=lambda cell: cell.other_cores, default=None)
+        if busiest is not None and busiest.other_cores > BUSY_CORES:
             where = f"line {busiest.line}" if busiest.line is not None else "one cell"
             text += f" ({busiest.other_cores:.2f} during the busiest cell, at {where})"
         return text

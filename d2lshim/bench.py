@@ -28,7 +28,7 @@ import numpy as np
 from ._data import download
 from ._training import TrainMonitor
 
-FRAMEWORKS = ("mxnet", "torch", "tensorflow", "numpy")
+FRAMEWORKS = ("mxnet", "torch", "tensorflow", "jax", "numpy")
 # batch size -> (learning rate, epochs), the chapter's four experiments
 CONFIGS = {1: (0.005, 2), 10: (0.05, 2), 100: (0.4, 2), 1500: (1.0, 10)}
 

@@ -399,6 +399,24 @@ def say_how_to_get_pdfs(app, exception):
                     f"README)")
 
 
+def framework_substitutions(app, config):
+    """MyST substitutions that name the book's frameworks, so that the front
+    page and the 教师指南 follow the one list in ``_config.yml``:
+    ``{{ frameworks }}`` (MXNet、PyTorch、TensorFlow 和 JAX), ``{{ framework_count }}``,
+    ``{{ default_framework }}`` and ``{{ framework_tags }}`` (as code)."""
+    try:
+        frameworks = frameworks_module.from_list(config.frameworks, "sphinx.config.frameworks")
+    except errors.ConfigError as error:
+        raise ConfigError(str(error)) from None
+    labels = [f.label for f in frameworks]
+    names = "、".join(labels[:-1]) + f" 和 {labels[-1]}" if len(labels) > 1 else labels[0]
+    config.myst_substitutions = {
+        **(getattr(config, "myst_substitutions", None) or {}),
+        "frameworks": names, "framework_count": str(len(frameworks)),
+        "default_framework": frameworks.default.label,
+        "framework_tags": "、".join(f"`{f.tag}`" for f in frameworks)}
+
+
 def builder_inited(app):
     global _APP
     _APP = app
@@ -411,6 +429,7 @@ def setup(app):
     app.add_role("framework-value", framework_value_role)
     app.add_directive("framework-only", FrameworkOnly)
     app.connect("config-inited", lambda app, config: config.html_static_path.append(str(STATIC)))
+    app.connect("config-inited", framework_substitutions)
     app.add_js_file("framework_tabs.js")
     app.add_css_file("framework_tabs.css")
     app.add_node(framework_slot)

@@ -14,6 +14,8 @@ import sys
 import jax
 import jax.numpy as jnp
 import numpy as np
+import optax
+from flax import nnx
 
 from ._common import *  # noqa: F401,F403
 from ._common import (check_batch_size, check_same_length,
@@ -173,8 +175,6 @@ def train_ch11(trainer_fn, states, hyperparams, data_iter,
 
 
 def train_concise_ch11(trainer_fn, hyperparams, data_iter, num_epochs=2):
-    import optax
-    from flax import nnx
     X_all, y_all = d2l.whole_dataset(data_iter)
     # 初始化模型参数：Flax 的线性层，再拆成结构 graphdef 和参数 params
     model = nnx.Linear(X_all.shape[1], 1, rngs=nnx.Rngs(d2l.next_key()),

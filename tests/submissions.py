@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from book import FRAMEWORKS
+
 
 @dataclasses.dataclass(frozen=True)
 class Answer:
@@ -48,6 +50,12 @@ DECAY_BY_HAND = {
          "    optimizer = trainer_fn(learning_rate=schedule)\n"),
         ("        # learning_rate 是一个变量：赋新值后，编译好的 train_step 直接读到新值\n"
          "        optimizer.learning_rate.assign(float(optimizer.learning_rate) * factor)\n", ""))),
+    # JAX: the instructor multiplies the rate in the optimizer's state; compute it from the epoch
+    "jax": Answer("train_decay_ch11", edits=(
+        ("    for _ in range(num_epochs):\n", "    for epoch in range(num_epochs):\n"),
+        ("        opt_state.hyperparams['learning_rate'] *= factor\n",
+         "        opt_state.hyperparams['learning_rate'] = "
+         "hyperparams['learning_rate'] * factor ** (epoch + 1)\n"))),
 }
 
 DECAY_BEFORE_TRAINING = {
@@ -66,6 +74,11 @@ DECAY_BEFORE_TRAINING = {
         ("        rates.append(float(optimizer.learning_rate))\n",
          "        rates.append(float(optimizer.learning_rate))\n"
          "        optimizer.learning_rate.assign(float(optimizer.learning_rate) * factor)\n"))),
+    "jax": Answer("train_decay_ch11", edits=(
+        ("        opt_state.hyperparams['learning_rate'] *= factor\n", ""),
+        ("        rates.append(float(opt_state.hyperparams['learning_rate']))\n",
+         "        rates.append(float(opt_state.hyperparams['learning_rate']))\n"
+         "        opt_state.hyperparams['learning_rate'] *= factor\n"))),
 }
 
 # --- exercise 3: sample with replacement ---
@@ -118,6 +131,24 @@ def load_array_with_replacement(data_arrays, batch_size):
     dataset = indices.map(lambda i: (tf.gather(features, i), tf.gather(labels, i)))
     return d2l.remember_whole_dataset(dataset, features, labels)
 '''),
+    "jax": Answer("load_array_with_replacement", cell='''\
+class Resampled:
+    """每轮用 NumPy 有放回地抽 n 个下标，按顺序切成小批量（JAX 数组）。"""
+    def __init__(self, features, labels, batch_size):
+        self.features, self.labels, self.batch_size = features, labels, batch_size
+
+    def __iter__(self):
+        n = len(self.features)
+        indices = np.random.choice(n, n, replace=True)
+        for start in range(0, n, self.batch_size):
+            batch = indices[start:start + self.batch_size]
+            yield jnp.asarray(self.features[batch]), jnp.asarray(self.labels[batch])
+
+def load_array_with_replacement(data_arrays, batch_size):
+    """每轮有放回地抽取 n 个样本（n 为样本总数），依次切成小批量。"""
+    features, labels = (np.asarray(a) for a in data_arrays)
+    return d2l.remember_whole_dataset(Resampled(features, labels, batch_size), features, labels)
+'''),
 }
 
 WITHOUT_REPLACEMENT = {
@@ -135,6 +166,8 @@ def load_array_with_replacement(data_arrays, batch_size):
     dataset = dataset.shuffle(len(features), reshuffle_each_iteration=True).batch(batch_size)
     return d2l.remember_whole_dataset(dataset, features, labels)
 '''),
+    "jax": Answer("load_array_with_replacement", edits=(
+        ("jax.random.randint(d2l.next_key(), (n,), 0, n)", "jax.random.permutation(d2l.next_key(), n)"),)),
 }
 
 # --- exercise 4: every example twice ---
@@ -152,11 +185,14 @@ REPEAT = {
     "tensorflow": Answer("get_data_duplicated", edits=((
         INSTRUCTOR_DUPLICATION,
         "    features, labels = (tf.repeat(a, 2, axis=0) for a in (features, labels))\n"),)),
+    "jax": Answer("get_data_duplicated", edits=((
+        INSTRUCTOR_DUPLICATION,
+        "    features, labels = (jnp.repeat(jnp.asarray(a), 2, axis=0) for a in (features, labels))\n"),)),
 }
 
 
 def _every_framework(answer):
-    return {fw: answer for fw in ("mxnet", "pytorch", "tensorflow")}
+    return {fw: answer for fw in FRAMEWORKS.tags}
 
 
 FEATURES_ONLY = _every_framework(Answer("get_data_duplicated", edits=((
@@ -181,7 +217,7 @@ def _otherwise_correct(wrong):
 
 #: submission name -> {framework: [answers]}
 ALTERNATIVE = {"alternative": {fw: [DECAY_BY_HAND[fw], RANDINT_LOADER[fw], REPEAT[fw]]
-                               for fw in ("mxnet", "pytorch", "tensorflow")}}
+                               for fw in FRAMEWORKS.tags}}
 
 #: submission name -> ({framework: [answers]}, grade ids of the tests it must fail)
 WRONG = {

@@ -12,7 +12,7 @@ import time
 import nbformat
 import pytest
 
-from book import CHAPTER, CHAPTER_PAGE, ROOT, require_build
+from book import CHAPTER, CHAPTER_PAGE, FRAMEWORKS, ROOT, require_build
 
 
 #: What a copy of the book leaves behind: everything built but the execution
@@ -56,7 +56,7 @@ def test_prose_edit_of_the_chapter_rebuilds_without_executing(tmp_path):
         assert "executed" not in log and log.count("outputs from the cache") == 3
     html = (book / "_build" / "html" / f"{CHAPTER_PAGE}.html").read_text(encoding="utf-8")
     assert "这是作者新加的一句话。" in html and "这是作者再改的一句话。" not in html
-    for fw in ("mxnet", "pytorch", "tensorflow"):
+    for fw in FRAMEWORKS.tags:
         nb = nbformat.read(book / "_build" / "notebooks" / f"{CHAPTER_PAGE}-{fw}.ipynb", 4)
         assert any("这是作者新加的一句话。" in c.source for c in nb.cells)
 
@@ -83,7 +83,7 @@ def test_make_notebooks_writes_one_runnable_notebook_per_framework(tmp_path):
                              "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.ipynb"))
-    assert written == [f"{CHAPTER_PAGE}-{fw}.ipynb" for fw in ("mxnet", "pytorch", "tensorflow")]
+    assert written == [f"{CHAPTER_PAGE}-{fw}.ipynb" for fw in FRAMEWORKS.tags]
     assert "executed" not in result.stdout     # taken from the build's cache
 
 
@@ -99,7 +99,7 @@ def test_repository_button_and_notebook_setup_come_from_the_config():
     html = CHAPTER_HTML.read_text(encoding="utf-8")
     assert f'href="{url}"' in html
     assert "mybinder" not in html and "colab" not in html.lower()
-    for fw in ("mxnet", "pytorch", "tensorflow"):
+    for fw in FRAMEWORKS.tags:
         nb = nbformat.read(ROOT / "_build" / "notebooks" / f"{CHAPTER_PAGE}-{fw}.ipynb", 4)
         setup = next(c for c in nb.cells if c.cell_type == "code")
         assert f"'{site}/_static/wheels/d2lshim-" in setup.source and "D2LSHIM_SOURCE" in setup.source
@@ -131,7 +131,7 @@ def test_download_menu_offers_each_frameworks_notebook_and_never_the_source(site
     menu = menu[:menu.index("</ul>")]
     links = re.findall(r'href="([^"]+)"', menu)
     assert [link.rsplit("/", 1)[-1] for link in links] == [
-        f"minibatch-sgd-{fw}.ipynb" for fw in ("mxnet", "pytorch", "tensorflow")]
+        f"minibatch-sgd-{fw}.ipynb" for fw in FRAMEWORKS.tags]
     for link in links:
         assert (page.parent / link).resolve().is_file()
     assert ".md" not in menu and "_sources" not in html

@@ -16,7 +16,7 @@ from pipeline import cache as cache_module, environments, execute, frameworks, i
 from test_pipeline import chapter, code, executed_frameworks, run, HEADER
 
 #: Every framework's own distribution, as its environment's metadata names it.
-DISTRIBUTIONS = {"mxnet": "mxnet", "pytorch": "torch", "tensorflow": "tensorflow-cpu"}
+DISTRIBUTIONS = {f.tag: f.package for f in FRAMEWORKS}
 
 
 def packages_of(framework):
@@ -128,7 +128,7 @@ def test_a_claims_survey_is_a_setting_not_an_inherited_variable(cache, tmp_path,
     assert printed(executed_nbs, "pytorch") == ["check\n"]
     survey = execute.Settings(claims="report")
     _, executed_nbs, log = run(text, cache, tmp_path, settings=survey)
-    assert executed_frameworks(log) == ["mxnet", "pytorch", "tensorflow"]   # keyed apart
+    assert executed_frameworks(log) == list(FRAMEWORKS.tags)   # keyed apart
     assert printed(executed_nbs, "pytorch") == ["report\n"]
 
 

@@ -19,7 +19,29 @@ CACHE = ROOT / "_build" / "framework_cache"
 CHAPTER = ROOT / "chapters" / "chapter_optimization" / "minibatch-sgd.md"
 CHAPTER_PAGE = "chapters/chapter_optimization/minibatch-sgd"
 CHAPTER_HTML = HTML / (CHAPTER_PAGE + ".html")
-SHIM_MODULE = {"mxnet": "mxnet", "pytorch": "torch", "tensorflow": "tensorflow"}
+#: framework tag -> its d2lshim module's name (d2lshim.torch for pytorch)
+SHIM_MODULE = {f.tag: f.module.rpartition(".")[2] for f in FRAMEWORKS}
+
+# What the typography tests count as Chinese text, written out here from the
+# Unicode blocks (Blocks.txt) and not taken from _ext/cjk_spacing.py: a range
+# missing there is then a space the tests see.  The page uses the ideographs,
+# 、。《》 and （），：；？; the rest is what Chinese text may bring.
+CHINESE_BLOCKS = {
+    "CJK Radicals Supplement": (0x2E80, 0x2EFF),
+    "Kangxi Radicals": (0x2F00, 0x2FDF),
+    "CJK Symbols and Punctuation": (0x3000, 0x303F),        # 、。《》「」
+    "CJK Unified Ideographs Extension A": (0x3400, 0x4DBF),
+    "CJK Unified Ideographs": (0x4E00, 0x9FFF),
+    "CJK Compatibility Ideographs": (0xF900, 0xFAFF),
+    "CJK Compatibility Forms": (0xFE30, 0xFE4F),             # ︵︶ vertical brackets
+    "Halfwidth and Fullwidth Forms": (0xFF00, 0xFFEF),       # （），：；？
+}
+# From General Punctuation only the quotes and the ellipsis that Chinese writes
+# (读取“被复制”数据, ……); not the dashes, around which Sphinx and English put spaces.
+CHINESE_QUOTES = "\u2018\u2019\u201c\u201d\u2026"
+#: A regular-expression character class (without brackets) of Chinese text.
+CHINESE = "".join(f"{chr(first)}-{chr(last)}" for first, last in CHINESE_BLOCKS.values()) \
+    + CHINESE_QUOTES
 
 
 def require_build():
@@ -52,6 +74,23 @@ def cell_running(nb, pattern):
 
 def read(path):
     return nbformat.read(path, as_version=4)
+
+
+def lowest_possible_loss():
+    """The lowest loss a linear model can reach on the chapter's training data:
+    least squares on the first 1500 Airfoil rows, standardized (every column to
+    mean 0 and variance 1, over all rows), in float64, as the page computes its
+    loss_min, but here from the data file (d2lshim's cache, its sha1 checked)."""
+    import numpy
+
+    from d2lshim._data import download
+
+    data = numpy.genfromtxt(download("airfoil"), dtype=numpy.float64, delimiter="\t")
+    data = (data - data.mean(axis=0)) / data.std(axis=0)
+    features = numpy.hstack([data[:1500, :-1], numpy.ones((1500, 1))])   # and a bias
+    labels = data[:1500, -1]
+    weights = numpy.linalg.lstsq(features, labels, rcond=None)[0]
+    return float(((features @ weights - labels) ** 2 / 2).mean())
 
 
 def built_pages():

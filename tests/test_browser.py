@@ -3,74 +3,16 @@
 Without Chromium the tests skip with a reason; in CI (``CI`` set) they fail.
 """
 
-import functools
-import http.server
 import json
 import pathlib
 import re
-import shutil
-import threading
 
 import pytest
 
-from book import CHAPTER_PAGE, HTML, require_build
-from pipeline import system
+from book import CHAPTER_PAGE, CHINESE, HTML
+from chromium import browser, page, recording_page, search, site  # noqa: F401 (fixtures)
 
-CHROMIUM = shutil.which("chromium")
 LABELS = ["MXNet", "PyTorch", "TensorFlow"]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):   # one line per request would drown pytest's report
-        pass
-
-
-@pytest.fixture(scope="module")
-def site():
-    require_build()
-    handler = functools.partial(QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    why_not = system.require("browser")      # in CI: an error
-    if why_not:
-        pytest.skip(why_not)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
-def recording_page(context):
-    """A page of ``context`` that records every problem in ``page.problems``."""
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda m: m.type in ("error", "warning") and
-            page.problems.append(f"console {m.type}: {m.text}"))
-    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    # a request cut short because the test navigated away is not a failure
-    page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "") and
-            page.problems.append(f"request failed ({r.failure}): {r.url}"))
-    page.on("response", lambda r: r.status >= 400 and
-            page.problems.append(f"HTTP {r.status}: {r.url}"))
-    return page
-
-
-@pytest.fixture
-def page(browser):
-    """A desktop page (1280 px) in a fresh context (empty localStorage)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield recording_page(context)
-    context.close()
 
 
 @pytest.fixture
@@ -212,9 +154,7 @@ def test_phone_table_of_contents_opens_lists_the_pages_and_closes(phone, site):
 
 def search_results(page, site, query):
     """(href, snippet) of every result of the book's search page for ``query``."""
-    page.goto(f"{site}/search.html?q={query}", wait_until="load")
-    # the summary line appears when the search has finished
-    page.wait_for_function("document.querySelector('#search-results > p')?.textContent.length > 0")
+    search(page, site, query)
     page.wait_for_function("""[...document.querySelectorAll('#search-results ul.search li')]
                               .every(li => li.querySelector('p.context'))""")
     return page.evaluate("""[...document.querySelectorAll('#search-results ul.search li')]
@@ -284,9 +224,6 @@ def test_theme_speaks_chinese(browser, site, width):
 
 
 def test_no_space_between_chinese_characters_in_the_rendered_text(page, site):
-    import sys
-    sys.path.insert(0, str(HTML.parents[1] / "_ext"))
-    from cjk_spacing import CJK
     spots = {}
     for name in ("index", CHAPTER_PAGE, "instructors"):
         page.goto(f"{site}/{name}.html", wait_until="load")
@@ -296,7 +233,8 @@ def test_no_space_between_chinese_characters_in_the_rendered_text(page, site):
             document.querySelectorAll('code, kbd, mjx-container, .math')
                 .forEach(e => e.replaceWith('X'));
             return document.body.innerText; }""")
-        found = re.findall(f"[{CJK}][ \\t\\u00a0]+[{CJK}]", text)
+        # Chinese as the tests define it (book.py), not as _ext/cjk_spacing.py does
+        found = re.findall(f"[{CHINESE}][ \\t\\u00a0]+[{CHINESE}]", text)
         if found:
             spots[name] = found
     assert spots == {}

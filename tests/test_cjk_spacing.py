@@ -4,7 +4,7 @@ import sys
 
 from docutils import nodes
 
-from book import ROOT
+from book import CHINESE_BLOCKS, CHINESE_QUOTES, ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
 from cjk_spacing import join_cjk_text  # noqa: E402
@@ -56,3 +56,21 @@ def test_each_break_is_judged_on_its_own_neighbours():
     paragraph = joined(nodes.Text("生成一份"), nodes.Text("\n"), nodes.reference("", "nbgrader"),
                        nodes.Text(" 作业，命令之前，"), nodes.Text("\n"), nodes.Text("先激活"))
     assert paragraph.astext() == "生成一份\nnbgrader 作业，命令之前，先激活"
+
+
+def test_every_kind_of_chinese_character_is_joined():
+    """Every character of the Unicode blocks that the tests count as Chinese
+    (book.CHINESE_BLOCKS, written out independently of the extension's CJK),
+    and the quotes and ellipsis Chinese writes: a line break between it and
+    a Han character goes, on either side."""
+    kinds = {name: [chr(c) for c in range(first, last + 1)]
+             for name, (first, last) in CHINESE_BLOCKS.items()}
+    kinds["quotes and ellipsis"] = list(CHINESE_QUOTES)
+    kept = {}
+    for name, characters in kinds.items():
+        text = "".join(f"中\n{c}\n" for c in characters) + "中"
+        after = joined(nodes.Text(text)).astext()
+        left = [c for c in characters if f"中\n{c}" in after or f"{c}\n中" in after]
+        if left:
+            kept[name] = f"{len(left)} of {len(characters)}, e.g. {left[:3]}"
+    assert kept == {}

@@ -4,7 +4,9 @@ The kernels are real (one per framework and execution), the cells tiny.
 """
 
 import json
+import os
 import re
+import shutil
 
 import pytest
 
@@ -78,7 +80,7 @@ def test_split_keeps_prose_shared_and_own_cells():
 def test_execution_merge_and_cache(cache, tmp_path):
     text = chapter()
     nb, executed, log = run(text, cache, tmp_path)
-    assert executed_frameworks(log) == ["mxnet", "pytorch", "tensorflow"]
+    assert executed_frameworks(log) == sorted(FRAMEWORKS.tags)
     merged = merge.merge(nb, executed, FRAMEWORKS)
 
     # two framework groups, and print(x) whose outputs differ: three tab sets
@@ -105,7 +107,7 @@ def test_execution_merge_and_cache(cache, tmp_path):
             if c.cell_type == "code" and c.source == "print(x)"] == ["pt2\n"]
     # a shared cell changed: all of them execute
     _, _, log = run(chapter(shared="print(x * 2)", pytorch="x = 'pt2'"), cache, tmp_path)
-    assert executed_frameworks(log) == ["mxnet", "pytorch", "tensorflow"]
+    assert executed_frameworks(log) == sorted(FRAMEWORKS.tags)
 
 
 PROSE_EDITS = {
@@ -147,8 +149,7 @@ def test_module_change_reexecutes_every_framework(cache, tmp_path):
     run(text, cache, tmp_path, fws)
     assert executed_frameworks(run(text, cache, tmp_path, fws)[2]) == []
     (tmp_path / "shim.py").write_text("VERSION = 2\n")
-    assert executed_frameworks(run(text, cache, tmp_path, fws)[2]) == ["mxnet", "pytorch",
-                                                                        "tensorflow"]
+    assert executed_frameworks(run(text, cache, tmp_path, fws)[2]) == sorted(FRAMEWORKS.tags)
 
 
 def test_key_covers_settings_and_environment(tmp_path):
@@ -160,8 +161,53 @@ def test_key_covers_settings_and_environment(tmp_path):
     assert cache_module.key(nb, FRAMEWORKS.default, execute.Settings(claims="report")) != base
     env = cache_module.environment(FRAMEWORKS.get("pytorch"), (ROOT,))
     assert env["packages"]["torch"].startswith("2.")
-    assert env["module_source"] == cache_module.source_digest("d2lshim.torch", (str(ROOT),))
     assert "not found" not in env["module_source"]
+
+
+def copy_of_d2lshim(folder):
+    """A copy of d2lshim's sources in ``folder`` (without Python's bytecode
+    cache), for a test to change: the real files are never touched."""
+    shutil.copytree(ROOT / "d2lshim", folder / "d2lshim",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return folder / "d2lshim"
+
+
+def test_d2lshim_source_digest_follows_its_source_and_nothing_else(tmp_path):
+    """The key covers the source of the framework's d2lshim package: every module
+    of it, since the framework modules share code with their siblings
+    (``cache.module_files``).  Changing any of them re-executes; what does not
+    decide a run's outputs must not: where the copy lies (another checkout,
+    another machine), the files' times (a fresh clone), Python's bytecode cache
+    beside them.  Checked on the digest and on the key it goes into."""
+    page_folder = tmp_path / "page"            # an empty page folder: only d2lshim differs
+    page_folder.mkdir()
+    package = copy_of_d2lshim(tmp_path / "checkout")
+    nb = source.split(source.read(chapter()), FRAMEWORKS.get("pytorch"), FRAMEWORKS)
+
+    def digest(folder=package.parent):
+        return cache_module.source_digest("d2lshim.torch", (str(folder),))
+
+    def key():
+        return cache_module.key(nb, FRAMEWORKS.get("pytorch"),
+                                search_path=(page_folder, package.parent))
+
+    original, original_key = digest(ROOT), key()
+    assert digest() == original                  # the same source elsewhere
+    for path in package.glob("*.py"):            # other times
+        os.utime(path, (0, 0))
+    (package / "__pycache__").mkdir()            # bytecode beside the sources
+    (package / "__pycache__" / "_common.cpython-311.pyc").write_bytes(b"\x00 not source")
+    assert (digest(), key()) == (original, original_key)
+
+    # a change in a module that d2lshim.torch shares with the other frameworks
+    shared = package / "_common.py"
+    text = shared.read_text(encoding="utf-8")
+    shared.write_text(text + "\nCHANGED = True\n", encoding="utf-8")
+    assert digest() != original and key() != original_key
+    shared.write_text(text, encoding="utf-8")    # undone: the entries written before are hits again
+    assert (digest(), key()) == (original, original_key)
+    (package / "_new.py").write_text("", encoding="utf-8")      # a new module, even an empty one
+    assert digest() != original and key() != original_key
 
 
 CORRUPTIONS = {
@@ -236,7 +282,8 @@ def test_an_incomplete_tab_group_names_page_and_line_before_executing(cache, tmp
         run(text, cache, tmp_path)
     message = str(error.value)
     assert message.startswith(f"{tmp_path / 'page.md'}:{line_of(text, 'a = 1')}: ")
-    assert "no TensorFlow version" in message
+    missing = ", ".join(f.label for f in FRAMEWORKS if f.tag not in ("mxnet", "pytorch"))
+    assert f"this group of framework cells has no {missing} version" in message
     assert not (tmp_path / "cache").exists()      # nothing executed
 
 
@@ -259,7 +306,7 @@ def test_a_malformed_framework_list_says_what_to_write(entries, message):
 
 
 def test_the_book_declares_its_frameworks_once():
-    assert FRAMEWORKS.tags == ("mxnet", "pytorch", "tensorflow")
+    assert FRAMEWORKS.tags == ("mxnet", "pytorch", "tensorflow", "jax")
     assert FRAMEWORKS.default.tag == "pytorch"
     assert all(cache_module.module_files(fw.module, (ROOT,)) for fw in FRAMEWORKS)
 

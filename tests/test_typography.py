@@ -5,14 +5,12 @@ Line breaks of the sources and words joined by extensions would put one there
 """
 
 import re
-import sys
 
-from book import ROOT, built_pages
+from book import CHINESE, CHINESE_BLOCKS, CHINESE_QUOTES, built_pages
 
-sys.path.insert(0, str(ROOT / "_ext"))
-from cjk_spacing import CJK  # noqa: E402
-
-CJK_SPACE_CJK = re.compile(f"[{CJK}]\\s+[{CJK}]")
+# Chinese text as the tests define it (book.py), not as the extension does:
+# a kind of character the extension leaves out is then a space found here.
+CJK_SPACE_CJK = re.compile(f"[{CHINESE}]\\s+[{CHINESE}]")
 BLOCKS = ["p", "div", "ul", "ol", "li", "table", "pre", "section", "article", "main", "nav",
           "aside", "header", "footer", "dl", "dt", "dd", "details", "summary", "br",
           "h1", "h2", "h3", "h4", "h5", "h6"]
@@ -47,3 +45,16 @@ def test_the_check_sees_a_line_break_and_keeps_spaces_next_to_latin_and_code():
                          "<pre>批量大小  学习率</pre>", "html.parser")
     found = spaced_chinese(soup)
     assert len(found) == 1 and "，\n每" in found[0]
+
+
+def test_the_check_sees_a_space_next_to_every_kind_of_chinese_character():
+    """A character of each block of book.CHINESE, and each quote, before and after a space."""
+    from bs4 import BeautifulSoup
+    kinds = {name: chr(first + 1) for name, (first, _) in CHINESE_BLOCKS.items()}
+    kinds |= {f"U+{ord(q):04X}": q for q in CHINESE_QUOTES}
+    unseen = []
+    for name, c in kinds.items():
+        soup = BeautifulSoup(f"<p>中 {c}</p><p>{c}\n中</p>", "html.parser")
+        if len(spaced_chinese(soup)) != 2:
+            unseen.append(name)
+    assert unseen == []

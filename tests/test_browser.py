@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from book import CHAPTER_PAGE, CHINESE, HTML
+from book import CHAPTER_PAGE, CHINESE, FRAMEWORKS, HTML
 from chromium import browser, page, recording_page, search, site  # noqa: F401 (fixtures)
 
-LABELS = ["MXNet", "PyTorch", "TensorFlow"]
+LABELS = [f.label for f in FRAMEWORKS]
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def selected_labels(page):
     })""")
 
 
-def test_every_tab_set_holds_the_three_frameworks(page, site):
+def test_every_tab_set_holds_every_framework(page, site):
     open_chapter(page, site)
     sets = page.evaluate("""() => [...document.querySelectorAll('.sd-tab-set')].map(set => ({
         labels: [...set.querySelectorAll(':scope > label')].map(l => l.textContent.trim()),
@@ -46,9 +46,35 @@ def test_every_tab_set_holds_the_three_frameworks(page, site):
     assert len(sets) >= 10
     for tab_set in sets:
         assert tab_set["labels"] == LABELS
-        assert tab_set["filled"] == [True, True, True]
-    assert set(selected_labels(page)) == {"PyTorch"}      # the default
+        assert tab_set["filled"] == [True] * len(LABELS)
+    assert set(selected_labels(page)) == {FRAMEWORKS.default.label}
     assert page.problems == []
+
+
+def test_every_tab_label_fits_in_one_row_on_a_phone(phone, site):
+    """All the frameworks' labels side by side at 390 px, none cut or wrapped,
+    also in the narrower tab sets inside the solutions; each wide enough to
+    tap; tapping the last one selects it everywhere."""
+    open_chapter(phone, site)
+    open_every_solution(phone)
+    rows = phone.evaluate("""() => [...document.querySelectorAll('.sd-tab-set')]
+        .filter(set => set.getBoundingClientRect().width > 0)
+        .map(set => [...set.querySelectorAll(':scope > label')].map(l => {
+            const r = l.getBoundingClientRect();
+            return {top: Math.round(r.top), left: r.left, right: r.right, height: r.height,
+                    width: r.width, cut: l.scrollWidth > l.clientWidth + 1};
+        }))""")
+    assert len(rows) >= 17          # 10 in the text, 7 in the solutions
+    for labels in rows:
+        assert len(labels) == len(LABELS)
+        # one row (the selected label sits a border's width lower)
+        assert max(l["top"] for l in labels) - min(l["top"] for l in labels) < 8, labels
+        assert all(0 <= label["left"] and label["right"] <= 390 for label in labels), labels
+        assert not any(label["cut"] for label in labels), labels
+        assert all(label["width"] >= 44 and label["height"] >= 24 for label in labels), labels
+    phone.locator(".sd-tab-set").first.locator("label", has_text=LABELS[-1]).tap()
+    assert set(selected_labels(phone)) == {LABELS[-1]}
+    assert phone.problems == []
 
 
 def test_choice_is_synced_and_survives_reload_and_navigation(page, site):
@@ -90,13 +116,13 @@ def test_per_framework_notebooks_download(page, site):
                              .map(a => [a.textContent.trim(), a.href])""")
     # exactly the PDFs `make pdf` put into the site (all of them in CI, where
     # test_pdf.py checks they are this edition's; none without TeX)
-    built = [label for label, tag in zip(LABELS, ("mxnet", "pytorch", "tensorflow"))
+    built = [label for label, tag in zip(LABELS, FRAMEWORKS.tags)
              if (HTML / "pdf" / f"minibatch-sgd-{tag}.pdf").is_file()]
     assert [label for label, _ in pdfs] == built
     for _, href in pdfs:
         response = page.request.get(href)
         assert response.status == 200 and response.body()[:5] == b"%PDF-"
-    for (label, href), tag in zip(links, ("mxnet", "pytorch", "tensorflow")):
+    for (label, href), tag in zip(links, FRAMEWORKS.tags):
         response = page.request.get(href)
         assert response.status == 200
         nb = json.loads(response.text())

@@ -53,7 +53,7 @@ def test_prose_edit_of_the_chapter_rebuilds_without_executing(tmp_path):
         result, _ = build(book)
         log = result.stdout + result.stderr
         assert result.returncode == 0, log[-3000:]
-        assert "executed" not in log and log.count("outputs from the cache") == 3
+        assert "executed" not in log and log.count("outputs from the cache") == len(FRAMEWORKS)
     html = (book / "_build" / "html" / f"{CHAPTER_PAGE}.html").read_text(encoding="utf-8")
     assert "这是作者新加的一句话。" in html and "这是作者再改的一句话。" not in html
     for fw in FRAMEWORKS.tags:
@@ -83,7 +83,7 @@ def test_make_notebooks_writes_one_runnable_notebook_per_framework(tmp_path):
                              "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.ipynb"))
-    assert written == [f"{CHAPTER_PAGE}-{fw}.ipynb" for fw in FRAMEWORKS.tags]
+    assert written == sorted(f"{CHAPTER_PAGE}-{fw}.ipynb" for fw in FRAMEWORKS.tags)
     assert "executed" not in result.stdout     # taken from the build's cache
 
 
@@ -151,7 +151,7 @@ def test_the_course_edition_executes_nothing(tmp_path):
     elapsed = time.perf_counter() - start
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]
-    assert "executed" not in log and log.count("outputs from the cache") == 3
+    assert "executed" not in log and log.count("outputs from the cache") == len(FRAMEWORKS)
     built = book / "_build"
     assert (built / "html-course" / f"{CHAPTER_PAGE}.html").is_file()
     assert (built / ".doctrees-course").is_dir() and (built / "notebooks-course").is_dir()

@@ -12,8 +12,8 @@ from book import CHAPTER, CHAPTER_HTML, FRAMEWORKS, HTML, ROOT, executed_noteboo
 from pipeline import editions, source, system
 
 PDF = ROOT / "_build" / "pdf"
-IMPORT_LINE = {"mxnet": "from d2lshim import mxnet as d2l", "pytorch": "from d2lshim import torch as d2l",
-               "tensorflow": "from d2lshim import tensorflow as d2l"}
+IMPORT_LINE = {fw.tag: f"from d2lshim import {fw.module.rpartition('.')[2]} as d2l"
+               for fw in FRAMEWORKS}
 
 
 @pytest.fixture(autouse=True)

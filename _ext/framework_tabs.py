@@ -413,7 +413,10 @@ def framework_substitutions(app, config):
     config.myst_substitutions = {
         **(getattr(config, "myst_substitutions", None) or {}),
         "frameworks": names, "framework_count": str(len(frameworks)),
-        "default_framework": frameworks.default.label,
+        # a single-framework edition (one framework's PDF) shows only its own
+        "default_framework": (frameworks.get(os.environ[EDITION_ENV]).label
+                              if os.environ.get(EDITION_ENV) in frameworks.tags
+                              else frameworks.default.label),
         "framework_tags": "、".join(f"`{f.tag}`" for f in frameworks)}
 
 

@@ -81,13 +81,30 @@ def locked_versions(lock_file):
     return found
 
 
+def extra_names(project, framework):
+    """The distributions the framework's d2lshim extra names (``jax``,
+    ``optax``, ``flax`` for JAX), whatever their platform markers."""
+    import tomllib
+    from packaging.requirements import Requirement
+    from .environments import extra
+    pyproject = pathlib.Path(project) / "pyproject.toml"
+    if not extra(framework) or not pyproject.is_file():
+        return ()
+    extras = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    return tuple(Requirement(r).name.lower() for r in
+                 extras.get("optional-dependencies", {}).get(extra(framework), []))
+
+
 def locked_pins(book, framework):
-    """``((name, version), …)``: the framework's distribution, NumPy and
-    Matplotlib as the framework's lock has them."""
+    """``((name, version), …)``: the framework's distribution, the other
+    packages its d2lshim extra names (optax and Flax beside JAX: the
+    chapter imports them), NumPy and Matplotlib, as the framework's lock has
+    them."""
     if not framework.lock:
         return ()
     locked = locked_versions(pathlib.Path(book) / framework.lock)
-    return tuple((n, locked[n]) for n in (framework.package, *PINNED) if n and n in locked)
+    names = dict.fromkeys(n for n in (framework.package, *extra_names(book, framework), *PINNED) if n)
+    return tuple((n, locked[n]) for n in names if n in locked)
 
 
 def macos_names(project, framework):

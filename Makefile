@@ -28,7 +28,7 @@ BUILD_BOOK = $(PY) tools/build_book.py . --builder html -n -W --keep-going --edi
 # there is one.
 DATA_MIRROR ?= ../shared/data
 
-.PHONY: book test data notebooks assignments bench clean clean-cache env envs pdf
+.PHONY: book test data notebooks assignments bench mutation clean clean-cache env envs pdf
 
 env: $(VENV)/.installed
 
@@ -72,6 +72,11 @@ test: data envs
 
 notebooks: data envs
 	$(PY) tools/notebooks.py --edition $(EDITION) --out notebooks$(if $(filter course,$(EDITION)),-course)
+
+# Mutation testing of d2lshim (tools/mutation.py, about 35 minutes): the share
+# of seeded defects its tests catch, each framework module in its environment.
+mutation: envs data
+	$(PY) tools/mutation.py --fail-under 95
 
 # d2lshim's training speed per framework (each in its environment) and the
 # build's speed goals (no-change rebuild, prose edit): min/median/max.

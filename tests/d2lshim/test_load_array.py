@@ -82,3 +82,43 @@ def test_whole_dataset(d2l):
     X, y = d2l.whole_dataset(d2l.load_array((features, labels), 4))
     np.testing.assert_array_equal(to_numpy(X), features)
     np.testing.assert_array_equal(to_numpy(y), labels)
+
+
+def test_dtypes_are_kept_and_lists_become_float32(d2l):
+    """NumPy arrays keep their dtype (float64 features, int64 labels); Python
+    lists of numbers become float32, the frameworks' default."""
+    features, labels = np.arange(6, dtype=np.float64).reshape(3, 2), np.arange(3)
+    X, y = d2l.whole_dataset(d2l.load_array((features, labels), 2, is_train=False))
+    assert (to_numpy(X).dtype, to_numpy(y).dtype) == (np.float64, np.int64)
+    X, y = d2l.whole_dataset(d2l.load_array(([[0.5, 1.0], [1.5, 2.0]], [0.5, 1.5]), 2))
+    assert (to_numpy(X).dtype, to_numpy(y).dtype) == (np.float32, np.float32)
+
+
+def test_labels_of_shape_n_by_1(d2l):
+    """d2l's synthetic_data makes labels of shape (n, 1): shuffled with their
+    features, and batched with that shape."""
+    features, labels = make_data()
+    data_iter = d2l.load_array((features, labels.reshape(-1, 1)), 5)
+    batches = [(to_numpy(X), to_numpy(y)) for X, y in data_iter]
+    assert [y.shape for _, y in batches] == [(5, 1)] * 4 + [(3, 1)]
+    X, y = np.concatenate([X for X, _ in batches]), np.concatenate([y for _, y in batches])
+    np.testing.assert_array_equal(y[:, 0], X[:, 0] * 10)
+    assert sorted(y[:, 0].tolist()) == sorted(labels.tolist())
+
+
+def test_empty_data_set(d2l):
+    empty = np.zeros((0, 2), dtype=np.float32)
+    with pytest.raises(ValueError, match=r"^load_array\(\) got an empty data set$"):
+        d2l.load_array((empty, empty[:, 0]), 4)
+    one = np.ones((1, 2), dtype=np.float32)
+    assert len(d2l.load_array((one, one[:, 0]), 4)) == 1
+
+
+def test_bad_batch_size_messages(d2l):
+    with pytest.raises(ValueError) as error:
+        d2l.load_array(make_data(), 2.5)
+    assert str(error.value) == ("batch_size must be a positive integer, got 2.5 (float); "
+                                "pass e.g. batch_size=10")
+    with pytest.raises(ValueError) as error:
+        d2l.load_array(make_data(), 0)
+    assert str(error.value) == "batch_size must be a positive integer, got 0"

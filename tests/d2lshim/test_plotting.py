@@ -1,9 +1,13 @@
 """set_figsize/plot and the Animator, outside and inside a Jupyter kernel."""
 
+import io
+import struct
 import time
 
+import matplotlib
 import nbformat
 import pytest
+from matplotlib.font_manager import FontProperties
 from nbclient import NotebookClient
 
 from d2lshim import _plotting
@@ -109,3 +113,193 @@ def test_every_framework_module_offers_use_svg_display(d2l):
     """d2l's name for "show figures as SVG", as d2l's chapters call it."""
     assert d2l.use_svg_display is _plotting.use_svg_display
     d2l.use_svg_display()          # outside IPython: nothing to do, and no error
+
+
+# In-process checks of what the kernel tests above see from outside: mutmut
+# (tools/mutation.py) runs for each mutant only the tests that call the
+# mutated function in pytest's own process, never in a kernel.
+
+def line_data(axes):
+    return [(line.get_xdata().tolist(), line.get_ydata().tolist()) for line in axes.get_lines()]
+
+
+def line_styles(axes):
+    return [(line.get_linestyle(), matplotlib.colors.to_hex(line.get_color()))
+            for line in axes.get_lines()]
+
+
+def test_plot_draws_each_series_with_its_format():
+    try:
+        axes = plot([1, 2, 3], [[1, 4, 9], [3, 2, 1]], "x", "y", xlim=[0, 4], ylim=[-1, 10])
+        assert line_data(axes) == [([1, 2, 3], [1, 4, 9]), ([1, 2, 3], [3, 2, 1])]
+        assert line_styles(axes) == [("-", "#1f77b4"), ("--", "#bf00bf")]   # "-", "m--"
+        assert (axes.get_xlabel(), axes.get_ylabel()) == ("x", "y")
+        assert tuple(axes.get_xlim()) == (0, 4) and tuple(axes.get_ylim()) == (-1, 10)
+        assert axes.get_legend() is None
+    finally:
+        plt.close("all")
+
+
+def test_plot_without_x_uses_the_index():
+    try:
+        axes = plot([[3, 1, 2], [0, 5, 1]], fmts=("g-.", "r:"))
+        assert line_data(axes) == [([0, 1, 2], [3, 1, 2]), ([0, 1, 2], [0, 5, 1])]
+        assert line_styles(axes) == [("-.", "#008000"), (":", "#ff0000")]
+        axes = plot([4, 5])                                  # one series, no x
+        assert line_data(axes) == [([0, 1], [4, 5])]
+    finally:
+        plt.close("all")
+
+
+def test_plot_one_series_in_a_list_and_arrays(d2l):
+    """A list holding one series is one line; 1-D arrays and the framework's
+    tensors are one series each, 2-D arrays several."""
+    import numpy as np
+    try:
+        assert line_data(plot([1, 2], [[5, 6]])) == [([1, 2], [5, 6])]
+        assert line_data(plot(np.array([1.0, 2.0]), np.array([5.0, 6.0]))) == [([1, 2], [5, 6])]
+        assert line_data(plot(np.array([1.0, 2.0]), np.array([[5.0, 6.0], [7.0, 8.0]]))) == \
+            [([1, 2], [5, 6]), ([1, 2], [7, 8])]
+        X, y = d2l.whole_dataset(d2l.load_array((np.float32([[1], [2]]), np.float32([5, 6])), 2,
+                                                is_train=False))
+        assert line_data(plot(X[:, 0], y)) == [([1, 2], [5, 6])]
+    finally:
+        plt.close("all")
+
+
+def test_as_list_gives_plain_floats():
+    import numpy as np
+    for values in (np.array([1.5, 2.5]), np.float32([1.5, 2.5]), [1.5, 2.5], (1.5, 2.5)):
+        as_list = _plotting._as_list(values)
+        assert as_list == [1.5, 2.5] and all(type(v) is float for v in as_list)
+
+
+def test_use_svg_display_in_ipython(monkeypatch):
+    from matplotlib_inline import backend_inline
+    formats = []
+    monkeypatch.setattr(backend_inline, "set_matplotlib_formats", lambda *f: formats.append(f))
+    monkeypatch.setattr(_plotting, "_ipython", lambda: None)
+    _plotting.use_svg_display()
+    assert formats == []                                      # plain Python: nothing to do
+    monkeypatch.setattr(_plotting, "_ipython", lambda: object())
+    _plotting.use_svg_display()
+    assert formats == [("svg",)]
+
+
+def test_animator_draws_its_lines():
+    animator = Animator(legend=["train", "test"], xlim=[0, 3], ylim=[0, 1], fmts=("b-", "r:"))
+    animator.add(1, (0.5, 0.75))
+    animator.add(2, (0.25, None))          # None: no point for that line
+    axes = animator.draw().axes[0]
+    assert line_data(axes) == [([1, 2], [0.5, 0.25]), ([1], [0.75])]
+    assert line_styles(axes) == [("-", "#0000ff"), (":", "#ff0000")]
+    assert tuple(axes.get_xlim()) == (0, 3) and tuple(axes.get_ylim()) == (0, 1)
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["train", "test"]
+    assert Animator().draw().axes[0].get_lines() == []      # no points yet: an empty figure
+
+
+def test_animator_title_is_medium_sized():
+    animator = Animator(title="batch size 10")
+    axes = animator.draw().axes[0]
+    assert axes.get_title() == "batch size 10"
+    assert axes.title.get_fontsize() == FontProperties(size="medium").get_size_in_points()
+
+
+def png_size(png):
+    return struct.unpack(">II", png[16:24])
+
+
+def test_saved_figures_are_cropped_to_their_content():
+    """As the inline backend shows figures (bbox_inches="tight")."""
+    animator = Animator(xlabel="epoch", ylabel="loss")
+    animator.add(1, 0.5)
+    whole = io.BytesIO()
+    animator.draw().savefig(whole, format="png")
+    assert png_size(animator.png()) != png_size(whole.getvalue())
+
+
+def test_png_and_svg_whatever_matplotlibs_default_format():
+    animator = Animator()
+    animator.add(1, 0.5)
+    with matplotlib.rc_context({"savefig.format": "pdf"}):
+        assert animator.png().startswith(b"\x89PNG")
+        assert animator.svg().lstrip().startswith("<?xml") and "<svg" in animator.svg()
+
+
+def test_show_displays_once_then_updates_in_place(monkeypatch):
+    """show(): the first call displays the figure as SVG with a display id,
+    later calls update that same output."""
+    import IPython.display
+    calls = []
+
+    class Handle:
+        def update(self, image):
+            calls.append(("update", image))
+
+    def display(image, display_id=None):
+        calls.append(("display", image, display_id))
+        return Handle()
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    animator = Animator(live=True)
+    animator.add(1, 0.5)                                    # shown at once (first point)
+    animator.add(2, 0.25)                                   # min_interval 0: shown again
+    assert [c[0] for c in calls] == ["display", "update"]
+    assert calls[0][2] is True
+    for call in calls:
+        assert isinstance(call[1], IPython.display.SVG) and "<svg" in call[1].data
+    assert animator._pending is False and animator._shown_at is not None
+    assert calls[1][1].data != calls[0][1].data             # the second point is drawn
+
+
+def test_live_animator_waits_for_min_interval(monkeypatch):
+    shown = []
+    animator = Animator(live=True, min_interval=3600)
+    monkeypatch.setattr(animator, "show", lambda: shown.append(1) or setattr(
+        animator, "_shown_at", time.perf_counter()) or setattr(animator, "_pending", False))
+    animator.add(1, 0.5)
+    animator.add(2, 0.25)
+    assert shown == [1] and animator._pending is True
+
+
+def test_kernel_detection(monkeypatch):
+    class ZMQInteractiveShell:          # ipykernel's shell, by its class name
+        pass
+
+    class TerminalInteractiveShell:     # IPython in a terminal: no rich output
+        pass
+
+    for shell, in_kernel in [(ZMQInteractiveShell(), True), (TerminalInteractiveShell(), False),
+                             (None, False)]:
+        monkeypatch.setattr(_plotting, "_ipython", lambda: shell)
+        assert _plotting._in_jupyter_kernel() is in_kernel
+
+
+def test_animator_layout_and_size():
+    animator = Animator()
+    assert len(animator.axes) == 1 and tuple(animator.fig.get_size_inches()) == (3.5, 2.5)
+    animator = Animator(nrows=1, ncols=2, figsize=(6, 2))
+    assert tuple(animator.fig.get_size_inches()) == (6, 2)
+    left, right = (a.get_position() for a in animator.axes)
+    assert left.y0 == right.y0 and left.x1 < right.x0       # side by side
+    assert len(Animator(nrows=2, ncols=3).axes) == 6
+
+
+def test_animator_points_with_their_own_x():
+    animator = Animator()
+    animator.add([1, 2], (0.5, 0.25))
+    assert animator.X == [[1.0], [2.0]] and animator.Y == [[0.5], [0.25]]
+
+
+def test_live_animator_flush_without_points_shows_nothing(monkeypatch):
+    animator = Animator(live=True)
+    monkeypatch.setattr(animator, "show", lambda: pytest.fail("nothing to show"))
+    animator.flush()
+
+
+def test_an_animator_that_is_not_live_never_shows(monkeypatch):
+    monkeypatch.setattr(_plotting, "_in_jupyter_kernel", lambda: True)
+    animator = Animator(live=False)
+    monkeypatch.setattr(animator, "show", lambda: pytest.fail("live=False shows nothing"))
+    animator.add(1, 0.5)
+    animator.flush()

@@ -118,8 +118,20 @@ def test_the_setup_cell_pins_what_the_lock_says(framework):
     locked = export.locked_versions(ROOT / framework.lock)
     setup = setup_cell(framework.tag)[1]
     pinned = eval(re.search(r"PINNED = (\{.*\})", setup).group(1))     # a dict literal
+    # the framework, the rest of its d2lshim extra (optax and Flax beside JAX:
+    # the chapter imports them), NumPy and Matplotlib, at the lock's versions
+    import tomllib
+    from packaging.requirements import Requirement
+    extra = framework.module.rpartition(".")[2]
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    named = [Requirement(r).name for r in extras["project"]["optional-dependencies"][extra]]
     assert pinned == {name: locked[name].split("+")[0]
-                      for name in (framework.package, "numpy", "matplotlib")}
+                      for name in (framework.package, *named, "numpy", "matplotlib")
+                      if name in locked}
+    nb = nbformat.read(setup_cell(framework.tag)[0], 4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for module in ("optax", "flax"):
+        assert (module in pinned) == (f"import {module}" in code or f"from {module} " in code)
     assert f"D2LSHIM = '{wheel.version(ROOT)}'" in setup
     for name, version in locked.items():
         if name in pinned:                                       # what made the outputs

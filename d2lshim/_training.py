@@ -62,13 +62,19 @@ class TrainMonitor:
     ``sync`` is called before the clock stops; pass ``npx.waitall`` for
     MXNet, whose operators run asynchronously.
 
+    ``prepared`` names work done once before the clock started and its
+    seconds, e.g. ``("graph built", 0.05)``: TensorFlow builds its graph and
+    JAX compiles before training, and ``finish()`` prints that time apart,
+    so that a reader can see both.
+
     The figure's title names the run: "batch size 10, lr 0.05", followed by
     ``note`` if given (say, how the learning rate changes).
     """
 
     def __init__(self, num_epochs, num_examples, hyperparams=None, sync=None,
-                 ylim=(0.22, 0.35), note=None):
+                 ylim=(0.22, 0.35), note=None, prepared=None):
         self.num_epochs, self.num_examples = num_epochs, num_examples
+        self.prepared = prepared
         self.hyperparams = hyperparams or {}
         self.sync = sync
         self.animator = Animator(xlabel="epoch", ylabel="loss",
@@ -122,8 +128,20 @@ class TrainMonitor:
         return ", ".join(parts)
 
     def finish(self):
-        """Print the final loss and seconds per epoch; return ``(times, losses)``."""
+        """Print the final loss and seconds per epoch; return ``(times, losses)``.
+
+        Losses get four decimals and times three significant digits, the
+        precision at which the chapter's prose quotes them; with more than
+        one epoch the loss after the first epoch is printed too.
+        """
         self.animator.flush()
-        losses = self.animator.Y[0]
-        print(f"loss: {losses[-1]:.3f}, {self.timer.sum() / self.num_epochs:.3f} sec/epoch")
+        epochs, losses = self.animator.X[0], self.animator.Y[0]
+        first = [loss for epoch, loss in zip(epochs, losses) if epoch == 1]
+        after_first = (f" (after epoch 1: {first[0]:.4f})"
+                       if self.num_epochs > 1 and first else "")
+        print(f"loss: {losses[-1]:.4f}{after_first}, "
+              f"{self.timer.sum() / self.num_epochs:.3g} sec/epoch")
+        if self.prepared is not None:
+            what, seconds = self.prepared
+            print(f"{what} in {seconds:.3g} s before the clock started (not in sec/epoch)")
         return self.timer.cumsum(), losses

@@ -166,12 +166,14 @@ def train_ch11(trainer_fn, states, hyperparams, data_iter,
     # 评估时一次向量化地计算整个数据集上的损失
     X_all, y_all = d2l.whole_dataset(data_iter)
     # 先在一个小批量上编译 update（结果丢弃），编译时间不计入训练时间
+    timer = d2l.Timer()
     X, y = next(iter(data_iter))
     jax.block_until_ready(update(params, states, hyperparams, X, y))
+    prepared = ('compiled', timer.stop())
     # 训练；monitor 负责计时（不含评估）、记录和绘制损失；
     # JAX 异步执行，停表前要等计算真正完成
     monitor = d2l.TrainMonitor(num_epochs, len(X_all), hyperparams,
-                               sync=lambda: jax.block_until_ready(params))
+                               sync=lambda: jax.block_until_ready(params), prepared=prepared)
     for _ in range(num_epochs):
         for X, y in data_iter:
             params, states = update(params, states, hyperparams, X, y)
@@ -202,10 +204,12 @@ def train_concise_ch11(trainer_fn, hyperparams, data_iter, num_epochs=2):
         return optax.apply_updates(params, updates), opt_state
 
     net = lambda X: nnx.merge(graphdef, params)(X)  # noqa: E731
+    timer = d2l.Timer()
     X, y = next(iter(data_iter))  # 先编译（结果丢弃），理由同 train_ch11
     jax.block_until_ready(update(params, opt_state, X, y))
+    prepared = ('compiled', timer.stop())
     monitor = d2l.TrainMonitor(num_epochs, len(X_all), hyperparams,
-                               sync=lambda: jax.block_until_ready(params))
+                               sync=lambda: jax.block_until_ready(params), prepared=prepared)
     for _ in range(num_epochs):
         for X, y in data_iter:
             params, opt_state = update(params, opt_state, X, y)

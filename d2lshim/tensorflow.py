@@ -122,8 +122,13 @@ def train_ch11(trainer_fn, states, hyperparams, data_iter,
 
     # 评估时一次向量化地计算整个数据集上的损失
     X_all, y_all = d2l.whole_dataset(data_iter)
+    # 开始计时之前先在一个小批量上调用一次 gradients（只求梯度，不更新参数），
+    # 构建好计算图；构建用时单独打印，不计入每轮用时
+    timer = d2l.Timer()
+    gradients(*next(iter(data_iter)))
+    prepared = ('graph built', timer.stop())
     # 训练；monitor 负责计时（不含评估）、记录和绘制损失
-    monitor = d2l.TrainMonitor(num_epochs, len(X_all), hyperparams)
+    monitor = d2l.TrainMonitor(num_epochs, len(X_all), hyperparams, prepared=prepared)
     for _ in range(num_epochs):
         for X, y in data_iter:
             dw, db = gradients(X, y)
@@ -151,7 +156,12 @@ def train_concise_ch11(trainer_fn, hyperparams, data_iter, num_epochs=2):
             l = loss(tf.reshape(y, tf.shape(out)), out) / 2
         optimizer.apply_gradients(zip(g.gradient(l, params), params))
 
-    monitor = d2l.TrainMonitor(num_epochs, len(X_all), hyperparams)
+    # 开始计时之前构建计算图：train_step 会更新参数，所以只构建、不运行
+    timer = d2l.Timer()
+    optimizer.build(params)
+    train_step.get_concrete_function(*next(iter(data_iter)))
+    prepared = ('graph built', timer.stop())
+    monitor = d2l.TrainMonitor(num_epochs, len(X_all), hyperparams, prepared=prepared)
     for _ in range(num_epochs):
         for X, y in data_iter:
             train_step(X, y)

@@ -81,7 +81,7 @@ def test_training_time_excludes_evaluation(clock, capsys):
     monitor.record(0.25)
     times, losses = monitor.finish()
     assert times == [3.0, 5.0] and losses == [0.5, 0.25]
-    assert capsys.readouterr().out == "loss: 0.250, 2.500 sec/epoch\n"
+    assert capsys.readouterr().out == "loss: 0.2500 (after epoch 1: 0.5000), 2.5 sec/epoch\n"
 
 
 def test_losses_are_plotted_against_epochs():
@@ -163,3 +163,33 @@ def test_quiet_neither_draws_nor_prints(monkeypatch, capsys):
     assert capsys.readouterr().out == ""
     assert not _training._QUIET
     assert TrainMonitor(1, 200).animator._live is True    # after the block: live again
+
+
+def test_one_epoch_prints_no_first_epoch_loss_and_small_times_keep_three_digits(clock, capsys):
+    """A time of 0.000412 s must not print as 0.000 (the prose quotes it)."""
+    monitor = TrainMonitor(1, 100)
+    clock.now = 0.000412
+    assert monitor.due(100)
+    monitor.record(0.24321)
+    monitor.finish()
+    assert capsys.readouterr().out == "loss: 0.2432, 0.000412 sec/epoch\n"
+
+
+def test_the_first_epochs_loss_is_the_one_recorded_at_its_end(clock, capsys):
+    monitor = TrainMonitor(2, 400)
+    for loss in (0.4, 0.3, 0.2, 0.1):                  # at 0.5, 1.0, 1.5 and 2.0 epochs
+        assert monitor.due(200)
+        monitor.record(loss)
+    monitor.finish()
+    assert capsys.readouterr().out.startswith("loss: 0.1000 (after epoch 1: 0.3000), ")
+
+
+def test_work_done_before_the_clock_is_printed_apart(clock, capsys):
+    monitor = TrainMonitor(1, 100, prepared=("graph built", 0.0523))
+    clock.now = 2.0
+    monitor.due(100)
+    monitor.record(0.3)
+    monitor.finish()
+    assert capsys.readouterr().out == (
+        "loss: 0.3000, 2 sec/epoch\n"
+        "graph built in 0.0523 s before the clock started (not in sec/epoch)\n")

@@ -184,3 +184,26 @@ def test_numpy_of_a_tensor(d2l):
     array = d2l.numpy(X)
     assert isinstance(array, np.ndarray)
     np.testing.assert_array_equal(array, np.eye(3))
+
+
+# What each framework does once before the clock starts, and prints apart:
+# TensorFlow builds its graphs, JAX compiles; MXNet and PyTorch run eagerly.
+PREPARED = {"tensorflow": "graph built", "jax": "compiled", "mxnet": None, "torch": None}
+
+
+@pytest.mark.parametrize("train", ["train_ch11", "train_concise_ch11"])
+def test_graph_building_or_compiling_is_printed_apart_from_the_epochs(d2l, train, capsys):
+    data_iter, feature_dim = d2l.get_data_ch11(1500)
+    if train == "train_ch11":
+        d2l.train_ch11(d2l.sgd, None, {"lr": 1}, data_iter, feature_dim)
+    else:
+        d2l.train_concise_ch11(*concise_trainer(d2l, 1.0), data_iter)
+    lines = capsys.readouterr().out.splitlines()
+    what = PREPARED[framework_of(d2l)]
+    assert lines[0].startswith("loss: ") and lines[0].endswith(" sec/epoch")
+    if what is None:
+        assert len(lines) == 1, lines
+    else:
+        assert len(lines) == 2 and lines[1].startswith(f"{what} in "), lines
+        seconds = float(lines[1].split(" in ")[1].split(" s ")[0])
+        assert seconds > 0

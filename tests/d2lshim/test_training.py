@@ -77,7 +77,7 @@ def test_chapter_experiments_reach_the_expected_loss(d2l, lr, batch_size, num_ep
     assert len(times) == len(losses) == expected_points(batch_size, num_epochs)
     assert all(later > earlier for earlier, later in zip(times, times[1:]))
     printed = capsys.readouterr().out
-    assert printed.startswith(f"loss: {losses[-1]:.3f}, ")
+    assert printed.startswith(f"loss: {losses[-1]:.4f}")
     sec_per_epoch = float(printed.split(", ")[1].split()[0])
     assert sec_per_epoch == pytest.approx(times[-1] / num_epochs, abs=1e-3)
 

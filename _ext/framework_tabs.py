@@ -41,7 +41,8 @@ from sphinx.util.docutils import SphinxDirective
 # The pipeline is a package of the repository, beside this folder.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from pipeline import editions, errors, export, frameworks as frameworks_module, outputs, source  # noqa: E402
+from pipeline import backing, editions, errors, export, frameworks as frameworks_module, outputs, source  # noqa: E402
+from pipeline import myst  # noqa: E402
 from pipeline import cache as cache_module, environments  # noqa: E402
 from pipeline.cache import OutputCache, module_files, write_atomically  # noqa: E402
 from pipeline.merge import merge  # noqa: E402
@@ -145,6 +146,12 @@ def book_frameworks(app):
         raise ConfigError(str(error)) from None
 
 
+def myst_extensions(app):
+    """The MyST extensions the book enables, as the pipeline's parser takes them."""
+    listed = getattr(app.config, "myst_enable_extensions", None)
+    return tuple(sorted(listed)) if listed else myst.EXTENSIONS
+
+
 def bibliography(app):
     files = getattr(app.config, "bibtex_bibfiles", None) or []
     return pathlib.Path(app.srcdir, files[0]) if files else None
@@ -233,6 +240,10 @@ def read_page(text):
             page, frameworks, OutputCache(cache_dir(_APP), note=logger.info),
             log=lambda message: logger.info(f"[framework-tabs] {message}"),
             search_path=(_APP.srcdir,), found=found)
+        # Every sentence with a number or comparison is backed in each tab
+        # (pipeline/backing.py): checked on the whole page, before an edition
+        # leaves the solutions out.
+        backing.check(page, executed, frameworks, myst_extensions(_APP))
         nb, executed = editions.for_edition(_APP.config.edition, nb, executed, page)
         single = single_framework(_APP)
         if single is not None:

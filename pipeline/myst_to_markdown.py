@@ -4,11 +4,15 @@ The chapter is written in MyST (labels, ``{eq}``/``{cite:t}``/``{doc}``
 roles, ``exercise`` and ``solution`` directives, a bibliography).  Jupyter
 shows none of that, so the notebooks that readers download and the
 coursework notebooks get plain Markdown instead: numbered equations with
-``\\tag``, "练习 n" headings, author–year citations and a reference list.
+``\\tag``, "练习 n" headings, author–year citations and a reference list;
+MyST comments (``% …``, the authors' notes) are left out, as Sphinx leaves
+them out of the book.
 """
 
 import pathlib
 import re
+
+from . import myst
 
 FENCE = r"(?P<fence>`{3,})"
 # ``??``: an empty directive (```{solution-end}``` then ```) must not reach
@@ -78,6 +82,9 @@ class Converter:
         return body
 
     def convert(self, text):
+        # MyST comments (the authors' % 依据 notes among them) are never shown
+        # in the book; Jupyter would show them as text
+        text = myst.without_comments(text)
         text = LABEL_LINE.sub("", text)
         text = EQUATION.sub(lambda m: f"$${m['math'].strip()} \\tag{{{self.equations[m['label']]}}}$$",
                             text)

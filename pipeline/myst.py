@@ -1,0 +1,141 @@
+"""A page's MyST as markdown-it tokens, directive bodies included, with source lines.
+
+MyST-Parser reads a page with markdown-it-py and the mdit_py_plugins
+extensions the book enables (``parse.myst_enable_extensions`` in
+``_config.yml``: dollarmath, amsmath, colon_fence …).  This module builds
+the same parser (:func:`myst_parser.parsers.mdit.create_md_parser`), so that
+what the pipeline calls math, code, a role, a comment or a paragraph is what
+Sphinx renders as such.
+
+A directive (```` ```{name} ````, ``:::{name}``) is one ``fence`` token whose
+body markdown-it does not parse; :func:`walk` parses the body of every
+directive that holds prose (``{framework-only}``, ``{task}``,
+``{exercise}``, admonitions …) and yields its tokens too, each with the line
+of the ``.md`` file it starts on and the frameworks whose readers see it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+
+#: The book's MyST extensions, as in ``_config.yml`` (``parse.myst_enable_extensions``);
+#: callers that have the book's configuration pass its list instead.
+EXTENSIONS = ("amsmath", "colon_fence", "dollarmath", "linkify", "substitution")
+
+#: Directives whose body is not prose: code, bibliography, math, tables of contents.
+#: Every other directive's body is parsed as Markdown.
+NOT_PROSE = frozenset({
+    "code-cell", "code", "code-block", "sourcecode", "literalinclude", "raw", "eval-rst",
+    "include", "math", "bibliography", "toctree", "tableofcontents", "image", "glue",
+    "glue:figure", "glue:math", "framework-slot", "solution-end", "mermaid"})
+
+#: Directives whose argument is a title that readers read (the others name
+#: labels, frameworks or build conditions).
+TITLED = frozenset({"admonition", "exercise", "solution", "topic", "sidebar", "dropdown"})
+
+DIRECTIVE = re.compile(r"^\{(?P<name>[\w:-]+)\}\s*(?P<arg>.*)$")
+OPTION = re.compile(r"^:[\w-]+:")
+
+
+@functools.lru_cache(maxsize=8)
+def parser(extensions=EXTENSIONS):
+    """MyST-Parser's markdown-it parser with ``extensions`` enabled."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    return create_md_parser(MdParserConfig(enable_extensions=set(extensions)), RendererHTML)
+
+
+@dataclasses.dataclass(frozen=True)
+class Located:
+    """A token of the page: ``line`` is the 1-based line of the ``.md`` file it
+    starts on (``None`` for closing tokens, which have no map); ``frameworks``
+    the tags of the ``{framework-only}`` blocks it is inside (``None``: every
+    framework's readers see it); ``depth`` how many directive bodies it is in."""
+    token: object
+    line: int | None
+    frameworks: frozenset | None
+    depth: int
+    directive: str | None = None    # set on the fence of a prose directive
+
+
+def directive(token):
+    """``(name, argument)`` of a directive's fence token, or ``None`` for a code block."""
+    if token.type not in ("fence", "colon_fence"):
+        return None
+    found = DIRECTIVE.match(token.info.strip())
+    return (found["name"], found["arg"].strip()) if found else None
+
+
+def body(token):
+    """A directive's body and the number of lines before it in the token (the
+    opening fence and the ``:option:`` lines or the ``---`` options block)."""
+    lines = token.content.split("\n")
+    skip = 0
+    if lines and lines[0].strip() == "---":                  # a YAML options block
+        closing = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if closing is not None:
+            skip = closing + 1
+    while skip < len(lines) and OPTION.match(lines[skip]):
+        skip += 1
+    return "\n".join(lines[skip:]), 1 + skip
+
+
+def walk(text, extensions=EXTENSIONS, *, first_line=1, frameworks=None, depth=0):
+    """Every token of ``text`` in order, with its line, descending into the
+    bodies of prose directives (right after the directive's fence token).
+
+    ``first_line`` is the file line of ``text``'s first line; a
+    ``{framework-only} a b`` body is seen by the readers of ``a`` and ``b``
+    only.
+    """
+    for token in parser(tuple(extensions)).parse(text):
+        line = first_line + token.map[0] if token.map else None
+        found = directive(token)
+        name = found[0] if found else None
+        prose = found is not None and name not in NOT_PROSE
+        yield Located(token, line, frameworks, depth, name if prose else None)
+        if not prose:
+            continue
+        inner = frameworks
+        if name == "framework-only":
+            tags = frozenset(found[1].split())
+            inner = tags if frameworks is None else frameworks & tags
+        content, offset = body(token)
+        yield from walk(content, extensions, first_line=line + offset, frameworks=inner,
+                        depth=depth + 1)
+
+
+def comment_lines(text, extensions=EXTENSIONS):
+    """The 1-based lines of ``text`` that are MyST comments (``% …``), directive
+    bodies included: Sphinx never shows them, so neither may a notebook."""
+    lines = set()
+    for located in walk(text, extensions):
+        if located.token.type == "myst_line_comment":
+            start, end = located.token.map
+            lines.update(range(located.line, located.line + end - start))
+    return lines
+
+
+def without_comments(text, extensions=EXTENSIONS):
+    """``text`` without its MyST comment lines."""
+    drop = comment_lines(text, extensions)
+    if not drop:
+        return text
+    return "\n".join(line for number, line in enumerate(text.split("\n"), 1) if number not in drop)
+
+
+def book_extensions(book_root):
+    """The MyST extensions a book enables (``parse.myst_enable_extensions`` of
+    its ``_config.yml``), sorted; :data:`EXTENSIONS` if it names none."""
+    import pathlib
+
+    import yaml
+
+    path = pathlib.Path(book_root) / "_config.yml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    listed = ((config or {}).get("parse") or {}).get("myst_enable_extensions")
+    return tuple(sorted(listed)) if listed else EXTENSIONS

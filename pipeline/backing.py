@@ -30,8 +30,12 @@ numeral with a measure word (:data:`QUANTITY`: 三个数量级, 两倍, 十分�
     statement quotes the words it checks);
 ``setting``
     every number of the sentence occurs as a literal in this tab's code
-    cells (批量大小 10 where the code says ``train_sgd(.05, 10)``); only for
-    sentences whose need is Arabic numbers alone, not comparisons;
+    cells of the same section (批量大小 10 where the code says
+    ``train_sgd(.05, 10)``); only for sentences whose need is numbers alone
+    (Arabic, or Chinese counts like 两次), not comparisons.  A section (from
+    one ``#`` or ``##`` heading to the next) and not the whole page, so that a
+    literal of an unrelated cell (``rows = 16``) cannot back a hardware
+    fact (16 核);
 ``citation``
     a ``{cite}`` role;
 ``note``
@@ -66,9 +70,10 @@ from .values import CLAIM_MIME
 # They are matched against a sentence's *plain* text (math, code, URLs and
 # role targets removed; a {value} role is the placeholder VALUE_MARK).
 
-#: An Arabic number (12, 0.05, 1e-6, 63 in 63%).  Not the digits of a name
-#: (L1, L2, AVX-512, ch11: a Latin letter, or a letter and a hyphen, before them).
-NUMBER = re.compile(r"(?<![A-Za-z_.\d])(?<![A-Za-z]-)\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+#: An Arabic number (12, 0.05, 1e-6, 63 in 63%, and a fraction 1/10 as one
+#: number).  Not the digits of a name (L1, L2, AVX-512, ch11: a Latin letter,
+#: or a letter and a hyphen, before them).
+NUMBER = re.compile(r"(?<![A-Za-z_.\d])(?<![A-Za-z]-)\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?:/\d+(?!\.\d))?")
 
 #: References and ordinals, removed before numbers are looked for: 练习 2,
 #: 第 2 轮, 式 (3), 图 1 are places in the book, not quantities.
@@ -91,8 +96,8 @@ QUANTITY = re.compile(
 #: algorithm does), equality (相同, 一样, 重合: definitions more than findings)
 #: and absolute judgements (很快, 很小), which state no comparison.
 COMPARATIVES = (
-    (r"(?<![对相无好])比(?![较例如值率重方喻赛特照])",
-     "比…快/慢/多/少/高/低; not 比较 (compare), 比例, 比如, 对比, 相比"),
+    (r"(?<![对相无好之])比(?![较例如值率重方喻赛特照])",
+     "比…快/慢/多/少/高/低; not 比较 (compare), 比例, 比如, 对比, 相比, 之比 (a ratio)"),
     (r"(?<!变)更(?![新改换正替迭])", "更快, 更小, 更糟, 更加; not 更新 (update), 更改, 变更"),
     (r"最(?![后终初近先优])(?!小二乘)",
      "最快, 最大, 最低, 最多, 最好成绩; not 最后, 最终, 最初, 最近, 最先 (order of the code), "
@@ -148,6 +153,7 @@ class Sentence:
     targets (a ``{value}`` role is :data:`VALUE_MARK`): what detection reads.
     ``frameworks``: the tags of its ``{framework-only}`` block, ``None`` for
     every framework.  ``blocks``: the ids of the blocks it is in (for notes).
+    ``section``: the line of the ``#``/``##`` heading it is under (0: none).
     """
     line: int
     text: str
@@ -156,6 +162,7 @@ class Sentence:
     cites: tuple = ()
     frameworks: frozenset | None = None
     blocks: tuple = ()
+    section: int = 0
 
     def read_by(self, tag):
         return self.frameworks is None or tag in self.frameworks
@@ -247,6 +254,12 @@ def normalized(text):
     return re.sub(r"\s+", " ", text).strip()
 
 
+def number_value(written):
+    """The value of a number as :data:`NUMBER` finds it (``1/10`` is 0.1)."""
+    numerator, _, denominator = written.partition("/")
+    return float(numerator) / float(denominator) if denominator else float(numerator)
+
+
 def need(sentence):
     """What in ``sentence`` needs backing (falsy: nothing)."""
     plain = REFERENCE.sub(" ", sentence.plain)
@@ -263,6 +276,7 @@ class _Sentences:
 
     def __init__(self):
         self.found = []
+        self.section = 0
         self._reset(None, None, ())
 
     def _reset(self, line, frameworks, blocks):
@@ -274,7 +288,7 @@ class _Sentences:
         if plain or self.values:
             self.found.append(Sentence(self.line, normalized(text), normalized(plain),
                                        tuple(self.values), tuple(self.cites), self.frameworks,
-                                       self.blocks))
+                                       self.blocks, self.section))
         self._reset(self.line, self.frameworks, self.blocks)
 
     def _add(self, text, plain=None):
@@ -348,6 +362,28 @@ class _Sentences:
             self._add(written, content)
 
 
+#: The headings that start a section (where a code setting can back a
+#: sentence); an exercise starts one too (its statement, then its solution).
+SECTION_TAGS = ("h1", "h2")
+SECTION_DIRECTIVES = ("exercise",)
+
+
+def starts_section(located):
+    return located.depth == 0 and (
+        (located.token.type == "heading_open" and located.token.tag in SECTION_TAGS)
+        or located.directive in SECTION_DIRECTIVES)
+
+
+def section_lines(text, extensions=myst.EXTENSIONS):
+    """The lines where sections start, in order."""
+    return [located.line for located in myst.walk(text, extensions) if starts_section(located)]
+
+
+def section_of(line, sections):
+    """The line of the section heading above ``line`` (0: above every heading)."""
+    return max((start for start in sections if line is not None and start <= line), default=0)
+
+
 def read(text, extensions=myst.EXTENSIONS, path=None):
     """``(sentences, notes)`` of a page's MyST source ``text``.
 
@@ -370,6 +406,8 @@ def read(text, extensions=myst.EXTENSIONS, path=None):
             fence_depth, block = fences.pop()
             stack.pop()
             last_closed[(fence_depth, parents())] = block
+        if starts_section(located):
+            splitter.section = located.line
         if token.nesting == 1:
             stack.append((depth, token.level, next(counter)))
         elif token.nesting == -1:
@@ -423,15 +461,18 @@ def claims(nb_framework):
     return found
 
 
-def code_numbers(nb_framework):
-    """``{number: source line of the first code cell that writes it}`` for the
-    numeric literals of the cells a reader sees (not the hidden ones)."""
+def code_numbers(nb_framework, sections=()):
+    """``{section: {number: source line of the first code cell that writes it}}``
+    for the numeric literals of the cells a reader sees (not the hidden ones);
+    ``sections``: the section headings' lines (:func:`section_lines`)."""
     found = {}
     for cell in nb_framework.cells:
         if cell.cell_type != "code" or source.is_hidden(cell):
             continue
+        line = cell.metadata.get("source_line")
+        numbers = found.setdefault(section_of(line, sections), {})
         for number in _literals(cell.source):
-            found.setdefault(number, cell.metadata.get("source_line"))
+            numbers.setdefault(number, line)
     return found
 
 
@@ -455,14 +496,15 @@ def _literals(code):
 
 def backings(sentence, need_, claim_list, numbers, notes):
     """What backs ``sentence`` in a tab: every kind that applies, given the
-    tab's claims, its code's numbers and the page's notes."""
+    tab's claims, its code's numbers (:func:`code_numbers`) and the page's notes."""
+    numbers = numbers.get(sentence.section, {})
     found = []
     if sentence.values:
         found.append(Backing("value", ", ".join(sentence.values)))
     for record, _ in claim_list:
         if record.get("holds", True) and normalized(record["statement"]) in sentence.text:
             found.append(Backing("claim", record["statement"]))
-    wanted = [(n, float(n)) for n in need_.numbers] + [(q, counted(q)) for q in need_.quantities]
+    wanted = [(n, number_value(n)) for n in need_.numbers] + [(q, counted(q)) for q in need_.quantities]
     if wanted and not need_.comparatives and all(number in numbers for _, number in wanted):
         found.append(Backing("setting", ", ".join(
             f"{written} (code at line {numbers[number]})" for written, number in wanted)))
@@ -479,6 +521,7 @@ def report(page, executed, frameworks, extensions=myst.EXTENSIONS):
     tab, with what backs it, and the problems (unbacked sentences, stale
     claims, stale notes).  ``executed``: ``{tag: executed notebook}``."""
     sentences, notes = read(page.text, extensions, page.path)
+    sections = section_lines(page.text, extensions)
     rows, problems = [], []
     for note in notes:
         if not any(note.fragment in s.text and note.block in s.blocks for s in sentences):
@@ -489,7 +532,7 @@ def report(page, executed, frameworks, extensions=myst.EXTENSIONS):
     for framework in frameworks:
         tab = [s for s in sentences if s.read_by(framework.tag)]
         claim_list = claims(executed[framework.tag])
-        numbers = code_numbers(executed[framework.tag])
+        numbers = code_numbers(executed[framework.tag], sections)
         for sentence in tab:
             need_ = need(sentence)
             if not need_:

@@ -102,6 +102,7 @@ def test_value_roles_are_kept_as_written_and_count_as_numbers():
 @pytest.mark.parametrize("text, found", [
     ("批量大小 10，学习率 0.05。", ["10", "0.05"]),
     ("约有 37% 的样本。", ["37"]),
+    ("降为原来的 1/10，即 GB/s 之比。", ["1/10"]),
     ("L1 缓存、L2 缓存和 AVX-512 指令。", []),          # names, not numbers
     ("见练习 2 和第 3 轮。", []),                        # references and ordinals
     ("快了三个数量级。", ["三个数量级", "量级"]),
@@ -212,10 +213,27 @@ def test_numbers_of_the_visible_code_are_settings():
     assert not rows["b", text].backed      # 10 only in a comment and a hidden cell
 
 
+def test_a_setting_backs_only_sentences_of_its_own_section():
+    # the visible cell is at line 3, in the section of "# 一"
+    text = "# 一\n\n批量大小 16。\n\n## 二\n\n一块 CPU 有 16 核。\n"
+    _, rows = rows_of(text, {"a": executed("rows = 16"), "b": executed("rows = 16")})
+    assert kinds(rows["a", "批量大小 16。"]) == ["setting"]
+    assert not rows["a", "一块 CPU 有 16 核。"].backed
+
+
 def test_a_setting_does_not_back_a_comparison():
     text = "批量 10 比批量 100 慢。"
     _, rows = rows_of(text, {"a": executed("train(10)\ntrain(100)"), "b": executed()})
     assert not rows["a", text].backed
+
+
+def test_a_fraction_is_one_number_and_an_exercise_is_a_section():
+    text = "# 标题\n\n批量 5，降为原来的 1/10。\n\n```{exercise}\n批量 5。\n```\n"
+    _, rows = rows_of(text, {"a": executed("train(factor=0.1, batch=5)"), "b": executed("f(1, 10)")})
+    assert kinds(rows["a", "批量 5，降为原来的 1/10。"]) == ["setting"]   # the cell at line 3
+    assert not rows["b", "批量 5，降为原来的 1/10。"].backed              # 1 and 10 are not 1/10
+    assert not rows["a", "批量 5。"].backed                 # the exercise is a section of its own
+    assert backing.number_value("1/10") == 0.1
 
 
 def test_magics_do_not_hide_a_cells_numbers():

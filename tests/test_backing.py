@@ -206,7 +206,7 @@ def test_a_claim_that_does_not_hold_backs_nothing():
 def test_numbers_of_the_visible_code_are_settings():
     text = "批量大小 10，学习率 0.05，训练两轮。"
     _, rows = rows_of(text, {"a": executed("train(.05, 10, epochs=2)"),
-                             "b": executed("train(0.05, 20)  # 10 in a comment",
+                             "b": executed("train(0.05, 20, epochs=2)  # 10 in a comment",
                                            hidden_code="x = 10")})
     assert kinds(rows["a", text]) == ["setting"]
     assert rows["a", text].backings[0].what.startswith("10 (code at line 3)")
@@ -248,12 +248,12 @@ def test_a_citation_backs_its_sentence():
 
 def test_a_note_right_after_the_paragraph_backs_the_sentence_it_quotes():
     text = ("一共 16 台服务器。至少有 128 个样本。\n% 依据：「至少有 128 个样本」算术：8 × 16 = 128\n\n"
-            "另一段也有 128 个样本。\n")
+            "另一段也至少有 128 个样本。\n")
     report, rows = rows_of(text, {"a": executed(), "b": executed()})
     assert kinds(rows["a", "至少有 128 个样本。"]) == ["note"]
     assert rows["a", "至少有 128 个样本。"].backings[0].what == "算术：8 × 16 = 128"
     assert not rows["a", "一共 16 台服务器。"].backed          # the note quotes the other sentence
-    assert not rows["a", "另一段也有 128 个样本。"].backed     # a note backs its own paragraph only
+    assert not rows["a", "另一段也至少有 128 个样本。"].backed  # a note backs its own paragraph only
 
 
 def test_a_note_inside_a_framework_only_block_backs_its_sentence():

@@ -10,8 +10,11 @@ and executes nothing: a page whose outputs are not in the cache (its code
 changed since) is an error that says to run ``make book``.  ``--survey``
 reads the run of ``python tools/claims.py --survey`` instead (claims that do
 not hold are recorded there, not fatal), for a page whose claims do not all
-hold yet: a claim that does not hold backs nothing.  Exits with 1 when a
-sentence is unbacked or a claim or note is stale, as the build would fail.
+hold yet: a claim that does not hold backs nothing.  ``--any-environment``
+takes the newest outputs of the same code when a kernel's packages changed
+since (the environments are shared and may be reinstalled meanwhile).
+Exits with 1 when a sentence is unbacked or a claim or note is stale, as the
+build would fail.
 """
 
 from __future__ import annotations
@@ -35,14 +38,23 @@ class NotInCache(Exception):
     """The cache has no outputs for a page's current code."""
 
 
-def cached_notebooks(page, frameworks, cache_dir, search_path, settings=execute.DEFAULT):
-    """``{tag: executed notebook}`` of a page from the cache, never executing."""
+def cached_notebooks(page, frameworks, cache_dir, search_path, settings=execute.DEFAULT,
+                     any_environment=False, log=lambda message: None):
+    """``{tag: executed notebook}`` of a page from the cache, never executing.
+
+    ``any_environment``: when the kernel's environment changed since (another
+    package version, so another cache key), take the newest entry made from
+    the same code, and say so in ``log``.
+    """
     _, found = outputs.keys(page, frameworks, settings, search_path=search_path)
     cache = OutputCache(cache_dir, note=lambda message: None)
     executed = {}
     for framework in frameworks:
         nb_framework, key = found[framework.tag]
-        if not cache.load(page.name, framework, key, nb_framework):
+        loaded = cache.load(page.name, framework, key, nb_framework)
+        if not loaded and any_environment:
+            loaded = _same_code(cache, page, framework, nb_framework, log)
+        if not loaded:
             raise NotInCache(f"{page.path}: [{framework.label}] no outputs in {cache_dir} for "
                              f"the current code: run `make book` first (with --survey: "
                              f"`python tools/claims.py --survey`)")
@@ -50,7 +62,19 @@ def cached_notebooks(page, frameworks, cache_dir, search_path, settings=execute.
     return executed
 
 
-def page_reports(book, survey=False):
+def _same_code(cache, page, framework, nb_framework, log):
+    """Load the newest cache entry of this page and framework whose cells are the
+    page's current code (``OutputCache.load`` checks that), whatever its key."""
+    folder = cache.path(page.name, framework, "x").parent
+    for entry in sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True):
+        if cache.load(page.name, framework, entry.stem, nb_framework):
+            log(f"{page.name}: [{framework.label}] outputs of another environment ({entry}): "
+                f"the kernel's packages changed since they were made")
+            return True
+    return False
+
+
+def page_reports(book, survey=False, any_environment=False):
     """``[(page, report)]`` of every framework page of ``book``."""
     book = pathlib.Path(book).resolve()
     frameworks = frameworks_module.from_config(book)
@@ -61,7 +85,8 @@ def page_reports(book, survey=False):
         cache_dir = book / "_build" / "claims_survey"
     found = []
     for page in framework_pages(book, frameworks):
-        executed = cached_notebooks(page, frameworks, cache_dir, (book,), settings)
+        executed = cached_notebooks(page, frameworks, cache_dir, (book,), settings,
+                                    any_environment, log=lambda m: print(m, file=sys.stderr))
         found.append((page, backing.report(page, executed, frameworks, extensions)))
     return found
 
@@ -102,9 +127,12 @@ def main(argv=None):
                         help="list only unbacked sentences and stale claims and notes")
     parser.add_argument("--survey", action="store_true",
                         help="read the run of `tools/claims.py --survey` (claims not fatal)")
+    parser.add_argument("--any-environment", action="store_true",
+                        help="if a kernel's packages changed since, use the newest outputs "
+                             "of the same code")
     args = parser.parse_args(argv)
     try:
-        reports = page_reports(args.book, args.survey)
+        reports = page_reports(args.book, args.survey, args.any_environment)
     except NotInCache as error:
         print(error, file=sys.stderr)
         return 2

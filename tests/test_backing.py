@@ -381,6 +381,33 @@ def test_a_stale_note_fails_the_build(fixture_book):
     assert f"{path}:{line}: stale note: the note's fragment 「runs twice as fast」" in log, log[-3000:]
 
 
+def test_a_note_backs_its_sentence_and_neither_edition_shows_it(fixture_book):
+    planted = "Every framework prints where it ran."
+    note = "% 依据：「prints where it ran 3 times」a planted author's note"
+
+    def edit(text):
+        return text.replace(planted, "Every framework prints where it ran 3 times.\n" + note)
+
+    page_path = fixture_book / "a" / "page.md"
+    original = page_path.read_text(encoding="utf-8")
+    page_path.write_text(edit(original), encoding="utf-8")
+    try:
+        for edition, html, notebooks in [("full", "html", "notebooks"),
+                                         ("course", "html-course", "notebooks-course")]:
+            result = subprocess.run([sys.executable, str(ROOT / "tools" / "build_book.py"),
+                                     str(fixture_book), "--edition", edition, "--builder", "html",
+                                     "-n", "-W", "--keep-going"], capture_output=True, text=True)
+            assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+            built = fixture_book / "_build"
+            assert "ran 3 times" in (built / html / "a" / "page.html").read_text(encoding="utf-8")
+            shown = [(built / html / "a" / "page.html").read_text(encoding="utf-8")] + [
+                path.read_text(encoding="utf-8") for path in (built / notebooks / "a").glob("*.ipynb")]
+            assert len(shown) == 5
+            assert not [text for text in shown if "依据" in text or "planted author" in text], edition
+    finally:
+        page_path.write_text(original, encoding="utf-8")
+
+
 def test_a_stale_claim_fails_the_build(fixture_book):
     quoting = "The claim above checks that where names this page.\n"
     result, log, path, report = build_with(fixture_book, "a", lambda text: text.replace(quoting, ""))

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import io
 import re
 import tokenize
@@ -282,6 +283,7 @@ class _Sentences:
     def _reset(self, line, frameworks, blocks):
         self.line, self.frameworks, self.blocks = line, frameworks, blocks
         self.text, self.plain, self.values, self.cites = [], [], [], []
+        self.started = False
 
     def _close(self):
         text, plain = "".join(self.text).strip(), "".join(self.plain).strip()
@@ -292,8 +294,9 @@ class _Sentences:
         self._reset(self.line, self.frameworks, self.blocks)
 
     def _add(self, text, plain=None):
-        if not "".join(self.text).strip():     # a sentence starts where its first word is
+        if not self.started:                   # a sentence starts where its first word is
             self.line = self.current_line
+            self.started = bool(text.strip())
         self.text.append(text)
         self.plain.append(text if plain is None else plain)
 
@@ -390,7 +393,14 @@ def read(text, extensions=myst.EXTENSIONS, path=None):
     A malformed ``% 依据`` note (no 「fragment」 or no reason) is a
     :class:`BookError` naming its line.
     """
+    sentences, notes, _ = _read(text, tuple(extensions), path)
+    return sentences, notes
+
+
+def _read(text, extensions, path):
+    """``(sentences, notes, section lines)``: one walk through the page."""
     splitter = _Sentences()
+    sections = []
     notes = []
     stack = []               # ids of the open blocks: (depth, level, id)
     last_closed = {}         # (depth, parent ids) -> the id of the last block closed there
@@ -408,6 +418,7 @@ def read(text, extensions=myst.EXTENSIONS, path=None):
             last_closed[(fence_depth, parents())] = block
         if starts_section(located):
             splitter.section = located.line
+            sections.append(located.line)
         if token.nesting == 1:
             stack.append((depth, token.level, next(counter)))
         elif token.nesting == -1:
@@ -431,7 +442,7 @@ def read(text, extensions=myst.EXTENSIONS, path=None):
             # code cells, math blocks, targets: a note after one of them is
             # not right after a paragraph
             last_closed[(depth, parents())] = next(counter)
-    return splitter.found, notes
+    return splitter.found, notes, sections
 
 
 def _note(line, number, block, path):
@@ -456,8 +467,9 @@ def claims(nb_framework):
             continue
         for output in cell.get("outputs", []):
             record = output.get("data", {}).get(CLAIM_MIME)
-            if record is not None:
-                found.append((record, cell.metadata.get("source_line")))
+            if record is not None:     # "quoted": the statement as sentences are compared
+                found.append(({**record, "quoted": normalized(record["statement"])},
+                              cell.metadata.get("source_line")))
     return found
 
 
@@ -476,10 +488,11 @@ def code_numbers(nb_framework, sections=()):
     return found
 
 
+@functools.lru_cache(maxsize=1024)
 def _literals(code):
     # IPython's magics and shell lines are not Python: blank them out first
     lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in code.split("\n")]
-    numbers = []
+    numbers = []                  # a tuple at the end: cached, shared by the tabs
     try:
         for token in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
             if token.type == tokenize.NUMBER:
@@ -488,7 +501,7 @@ def _literals(code):
                     numbers.append(float(value))
     except (tokenize.TokenError, SyntaxError, ValueError):
         pass                      # a cell that is not Python: the numbers read so far
-    return numbers
+    return tuple(numbers)
 
 
 # --------------------------------------------------------------------------
@@ -502,7 +515,7 @@ def backings(sentence, need_, claim_list, numbers, notes):
     if sentence.values:
         found.append(Backing("value", ", ".join(sentence.values)))
     for record, _ in claim_list:
-        if record.get("holds", True) and normalized(record["statement"]) in sentence.text:
+        if record.get("holds", True) and record["quoted"] in sentence.text:
             found.append(Backing("claim", record["statement"]))
     wanted = [(n, number_value(n)) for n in need_.numbers] + [(q, counted(q)) for q in need_.quantities]
     if wanted and not need_.comparatives and all(number in numbers for _, number in wanted):
@@ -520,8 +533,7 @@ def report(page, executed, frameworks, extensions=myst.EXTENSIONS):
     """The :class:`Report` of a page: every sentence that needs backing in each
     tab, with what backs it, and the problems (unbacked sentences, stale
     claims, stale notes).  ``executed``: ``{tag: executed notebook}``."""
-    sentences, notes = read(page.text, extensions, page.path)
-    sections = section_lines(page.text, extensions)
+    sentences, notes, sections = _read(page.text, tuple(extensions), page.path)
     rows, problems = [], []
     for note in notes:
         if not any(note.fragment in s.text and note.block in s.blocks for s in sentences):
@@ -542,11 +554,11 @@ def report(page, executed, frameworks, extensions=myst.EXTENSIONS):
             rows.append(row)
             if not row.backed:
                 failing = [r["statement"] for r, _ in claim_list if not r.get("holds", True)
-                           and normalized(r["statement"]) in sentence.text]
+                           and r["quoted"] in sentence.text]
                 problems.append(Problem("unbacked", sentence.line, framework,
                                         unbacked_message(sentence, need_, failing)))
         for record, line in claim_list:
-            if not any(normalized(record["statement"]) in s.text for s in tab):
+            if not any(record["quoted"] in s.text for s in tab):
                 problems.append(Problem("stale claim", line, framework,
                                         f"the claim «{record['statement']}» quotes no sentence "
                                         f"this tab's readers read: make its statement a verbatim "

@@ -237,7 +237,8 @@ def test_a_fraction_is_one_number_and_an_exercise_is_a_section():
 
 
 def test_magics_do_not_hide_a_cells_numbers():
-    assert backing._literals("%matplotlib inline\ntrain(0.4, 1500)\n") == [0.4, 1500.0]
+    nb = executed("%matplotlib inline\ntrain(0.4, 1500)  # not 7\n", hidden_code="x = 9")
+    assert backing.code_numbers(nb) == {0: {0.4: 3, 1500.0: 3}}    # the cell at line 3
 
 
 def test_a_citation_backs_its_sentence():

@@ -122,7 +122,7 @@ COMPARATIVES = (
     (r"略[大小高低快慢多少好差]|较[快慢]", "略大, 略低, 较快; not 忽略, 较小的分块 (a description)"),
     (r"变[快慢大小高低多少好差]", "变快, 变小"),
     (r"相对(?!论)", "相对便宜"),
-    (r"同样[快慢好差高低]", "同样很快 is 同样 + 很快: not caught; 同样快 (as fast as) is"),
+    (r"同样[快慢好差高低]", "同样快 (as fast as); not 同样很快 (很快 is an absolute judgement)"),
     (r"[优劣]势", "优势, 劣势: one is better than the other"),
 )
 _COMPARATIVE = re.compile("|".join(f"(?:{pattern})" for pattern, _ in COMPARATIVES))

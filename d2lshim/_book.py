@@ -64,7 +64,10 @@ def claim(statement, value, *, at_least=None, at_most=None, frameworks=None, tim
           **numbers):
     """Check that ``at_least <= value <= at_most`` (either bound may be omitted).
 
-    ``statement`` is the sentence (or its gist) that the check backs;
+    ``statement`` quotes the words of the page that the check backs, verbatim
+    (a fragment of one sentence of the tabs it runs in: the book's backing
+    report, ``tools/backing.py``, pairs them and fails on a claim it cannot
+    find);
     ``numbers`` are shown with it if it fails.  ``frameworks`` limits the
     check to those frameworks' kernels (for prose shown only in their tabs).
     ``timing=True`` marks a sentence about measured time: it fails with

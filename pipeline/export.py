@@ -274,7 +274,7 @@ def runnable_notebook(nb_framework, bibliography=None, page=None, framework=None
         nb.cells.insert(first_code, setup)
     nb = convert_notebook(nb, bibliography, framework=tag, exercise_heading=level)
     if solutions:
-        reader.fold_solutions(nb, level, path)
+        reader.fold_solutions(nb, level, page)
     if framework is not None:
         reader.titled(nb, framework)
         reader.insert_after_title(nb, reader.about_cell(

@@ -148,7 +148,17 @@ def exercise_level(nb):
     return min(level + 1, 5)
 
 
-def fold_solutions(nb, level, path=None):
+def _where(page, label):
+    """``path``/``line`` of a solution's ``solution-start`` in the page, for errors."""
+    if page is None:
+        return {}
+    line = next((n for n, text in enumerate(page.text.splitlines(), 1)
+                 if re.match(r"^(`{3,}|~{3,}|:{3,})\{solution(-start)?\}\s*" + re.escape(label) + r"\s*$",
+                             text)), None)
+    return {"path": page.path, "line": line}
+
+
+def fold_solutions(nb, level, page=None):
     """Mark each solution heading (level ``level + 1``) as collapsed and check
     that collapsing it hides exactly its solution; drop :data:`REGION`."""
     solution_level = level + 1
@@ -161,7 +171,7 @@ def fold_solutions(nb, level, path=None):
         if starts:
             if cell.cell_type != "markdown" or heading_levels(cell.source) != [solution_level]:
                 raise BookError(f"the solution of {region!r} does not start with its heading",
-                                path=path)
+                                **_where(page, region))
             cell.metadata[COLLAPSED] = True
             continue
         if cell.cell_type == "markdown" and any(
@@ -169,7 +179,7 @@ def fold_solutions(nb, level, path=None):
             raise BookError(f"the solution of {region!r} has a heading of level "
                             f"{min(heading_levels(cell.source))}: in a reader's notebook it would "
                             f"end the folded solution early; use level {solution_level + 1} or below",
-                            path=path)
+                            **_where(page, region))
     for index, cell in enumerate(cells[:-1]):
         after = cells[index + 1]
         # JupyterLab ends the fold at a cell whose highest heading is at most
@@ -178,8 +188,9 @@ def fold_solutions(nb, level, path=None):
                 after.cell_type == "markdown"
                 and min(heading_levels(after.source), default=7) <= solution_level):
             raise BookError(f"what follows the solution of {cell.metadata[REGION]!r} starts "
-                            f"with no heading: a reader's notebook would fold it with the solution",
-                            path=path)
+                            f"with no heading: a reader's notebook would fold it with the solution "
+                            f"(end the exercises with a heading, such as the references')",
+                            **_where(page, cell.metadata[REGION]))
     for cell in cells:
         cell.metadata.pop(REGION, None)
     return nb

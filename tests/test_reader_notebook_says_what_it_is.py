@@ -19,11 +19,13 @@ both editions:
   through the pipeline.
 """
 
+import pathlib
 import re
 
 import nbformat
 import pytest
 
+from chromium import browser  # noqa: F401 (a fixture: skips without Chromium)
 from book import CHAPTER, CHAPTER_PAGE, CHINESE, FRAMEWORKS, ROOT, require_build
 
 EDITIONS = {"full": ROOT / "_build" / "notebooks", "course": ROOT / "_build" / "notebooks-course"}
@@ -160,6 +162,19 @@ def exercise_statements():
         elif not re.match(r"^:[\w-]+:", line):
             body.append(line)
     return statements
+
+
+def solution_cells(nb, framework):
+    """The indices of the cells of ``nb`` that belong to a solution (read from
+    the chapter): its code cells, and markdown cells holding its prose."""
+    code, _, _ = chapter_parts()
+    others = {f.tag for f in FRAMEWORKS} - {framework.tag}
+    solution_code = {normalized(source) for tags, source in code
+                     if not set(tags) & (HIDDEN_TAGS | others)}
+    needles = solution_needles()
+    return {i for i, cell in enumerate(nb.cells)
+            if (cell.cell_type == "code" and normalized(cell.source) in solution_code)
+            or (cell.cell_type == "markdown" and any(n in cell.source for n in needles))}
 
 
 # -- the tests -------------------------------------------------------------------------------
@@ -315,7 +330,9 @@ x = 1
 
 def reader_notebook(inside="", after="## 参考文献"):
     from pipeline import export, source
-    return export.runnable_notebook(source.read(PAGE.format(inside=inside, after=after)))
+    text = PAGE.format(inside=inside, after=after)
+    page = source.Page("page", ROOT / "page.md", text)
+    return export.runnable_notebook(source.read(text), page=page)
 
 
 def test_a_solution_that_would_not_fold_exactly_stops_the_build():
@@ -326,7 +343,89 @@ def test_a_solution_that_would_not_fold_exactly_stops_the_build():
     assert [c.source for c in nb.cells] == ["# T\n\n## 练习", "### 练习 1\n\nQ1", "#### 解答",
                                             "A1", "x = 1", "## 参考文献"]
     assert hidden_when_opened(nb) == {3, 4}
-    with pytest.raises(BookError, match="what follows the solution of 'ex-a' starts with no heading"):
+    start = PAGE.splitlines().index("```{{solution-start}} ex-a") + 1     # the error names it
+    with pytest.raises(BookError, match=f"page.md:{start}: what follows the solution of 'ex-a' "
+                                        "starts with no heading"):
         reader_notebook(after="Prose after the exercises.")
-    with pytest.raises(BookError, match="the solution of 'ex-a' has a heading of level 3"):
+    with pytest.raises(BookError, match=f"page.md:{start}: the solution of 'ex-a' has a heading "
+                                        "of level 3"):
         reader_notebook(inside="\n\n### A heading inside")
+
+
+@pytest.fixture
+def jupyter(tmp_path):
+    """Starts ``jupyter lab`` or ``jupyter notebook`` (Notebook 7) of the book's
+    environment on 127.0.0.1 over ``tmp_path``, with its own settings and
+    home; returns the URL of the server."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    servers = []
+
+    def start(app):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = {**os.environ, "HOME": str(tmp_path / "home"),
+               **{f"JUPYTER_{d}_DIR": str(tmp_path / d.lower()) for d in ("CONFIG", "DATA", "RUNTIME")}}
+        jupyter_command = shutil.which("jupyter", path=str(pathlib.Path(sys.executable).parent))
+        server = subprocess.Popen(
+            [jupyter_command, app, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+             "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={tmp_path}",
+             *(["--allow-root"] if os.geteuid() == 0 else [])],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        servers.append(server)
+        for _ in range(120):
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                return f"http://127.0.0.1:{port}"
+            except OSError:
+                assert server.poll() is None, f"jupyter {app} stopped with {server.returncode}"
+                time.sleep(0.5)
+        pytest.fail(f"jupyter {app} did not answer on port {port}")
+
+    yield start
+    for server in servers:
+        server.terminate()
+        server.wait(30)
+
+
+HIDDEN_CELLS = """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell'))
+    .map((cell, index) => cell.classList.contains('lm-mod-hidden') ? index : -1)
+    .filter(index => index >= 0)"""
+
+
+@pytest.mark.parametrize("app, path", [("lab", "lab/tree"), ("notebook", "notebooks")],
+                         ids=["JupyterLab", "Notebook 7"])
+def test_jupyterlab_and_notebook_7_open_the_notebook_with_the_solutions_folded(
+        browser, jupyter, tmp_path, app, path):
+    """The real thing: the book environment's JupyterLab and Notebook 7 open
+    the PyTorch notebook and hide exactly the cells of the solutions (the
+    simulation above stands for them in the tests of every framework)."""
+    import shutil
+    require_build()
+    source = EDITIONS["full"] / f"{CHAPTER_PAGE}-pytorch.ipynb"
+    shutil.copyfile(source, tmp_path / "reader.ipynb")
+    nb = nbformat.read(source, 4)
+    expected = sorted(solution_cells(nb, FRAMEWORKS.get("pytorch")))
+    assert len(expected) > 10
+    url = jupyter(app)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{url}/{path}/reader.ipynb")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+        try:    # every cell is there, and the collapse is restored once their headings are read
+            page.wait_for_function(
+                f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length == {len(nb.cells)}"
+                f" && ({HIDDEN_CELLS})().length >= {len(expected)}", timeout=90_000)
+        except Exception:
+            pass                               # the assertions below say what is there
+        assert page.evaluate("() => document.querySelectorAll('.jp-Notebook .jp-Cell').length") \
+            == len(nb.cells)
+        assert page.evaluate(HIDDEN_CELLS) == expected
+    finally:
+        page.close()
+    assert pathlib.Path(tmp_path / "reader.ipynb").read_bytes() == source.read_bytes()

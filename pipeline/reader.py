@@ -221,7 +221,7 @@ def about_cell(nb, glued, claims, framework, setup, solutions):
     title = nb.metadata.get("title", "").removesuffix(f"（{framework.label} 版）")
     page = f"本书“{title}”一节" if title else "本书这一节"
     cpu, cores = (glued.get(name) for name in MACHINE_VALUES)
-    machine = (f"，运行在一台 CPU 为 {cpu}、有 {cores} 个逻辑核心的机器上" if cpu and cores else "")
+    machine = (f"：那台机器的 CPU 是 {cpu}，有 {cores} 个逻辑核心" if cpu and cores else "")
     versions = "；所用的软件版本写在下面第一个代码格里" if setup else ""
     checked = (f"构建时还用这次运行的输出逐一核对了文字中依据这些数字所下的 {claims} 个判断。"
                if claims else "")

@@ -211,7 +211,7 @@ def test_a_note_below_the_title_names_the_machine_of_the_run(framework, edition)
     note = nb.cells[1]
     assert note.cell_type == "markdown" and note.source.startswith("> **关于这个 notebook**")
     text = note.source
-    assert f"CPU 为 {machine['cpu'].strip()}、有 {machine['cores']} 个逻辑核心的机器上" in text
+    assert f"那台机器的 CPU 是 {machine['cpu'].strip()}，有 {machine['cores']} 个逻辑核心" in text
     assert f"这是本书“{chapter_title()}”一节的 {framework.label} 版" in text
     assert "输出来自构建本书时的那次运行" in text and "文字里引用的数字" in text
     assert "你自己运行时，数字会有所不同" in text

@@ -10,7 +10,7 @@ import sys
 import nbformat
 import yaml
 
-from . import source, values
+from . import reader, source, values
 from .myst_to_markdown import convert_notebook
 
 #: Cell metadata that only the pipeline uses.
@@ -259,15 +259,28 @@ def runnable_notebook(nb_framework, bibliography=None, page=None, framework=None
     """A clean notebook for readers: plain Markdown with this framework's values
     and prose, no hidden cells, no tests, no bookkeeping; with ``install_from``
     (see :func:`install_source`) it starts with a setup cell, so that it runs
-    anywhere."""
+    anywhere.  With ``framework``, it says what it is (:mod:`pipeline.reader`):
+    the title names the framework, a note below it where the outputs were made,
+    and the exercises' solutions are folded."""
+    path = page.path if page is not None else None
     nb = framework_edition(nb_framework, page, framework)
     tag = nb.metadata.pop("framework", None)
+    # each exercise and solution in cells of their own, so that the solutions fold
+    nb, solutions = reader.split_at_solutions(nb, path)
+    level = reader.exercise_level(nb) if solutions else None
     setup = setup_cell(framework, install_from) if framework is not None else None
     if setup is not None:
         first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), 0)
         nb.cells.insert(first_code, setup)
-        source.renumber_cells(nb)
-    return convert_notebook(nb, bibliography, framework=tag)
+    nb = convert_notebook(nb, bibliography, framework=tag, exercise_heading=level)
+    if solutions:
+        reader.fold_solutions(nb, level, page)
+    if framework is not None:
+        reader.titled(nb, framework)
+        reader.insert_after_title(nb, reader.about_cell(
+            nb, values.collect(nb_framework), len(values.claims(nb_framework)), framework,
+            setup is not None, solutions))
+    return source.renumber_cells(nb)
 
 
 def notebook_name(page_name, framework):

@@ -40,8 +40,9 @@ def bibliography_entries(path):
 class Converter:
     """Converts the markdown cells of one notebook, keeping numbers across cells."""
 
-    def __init__(self, all_markdown, bibliography=None, framework=None):
+    def __init__(self, all_markdown, bibliography=None, framework=None, exercise_heading=None):
         self.framework = framework
+        self.exercise_heading = exercise_heading
         self.equations = {}
         for match in EQUATION.finditer(all_markdown):
             self.equations.setdefault(match["label"], len(self.equations) + 1)
@@ -67,9 +68,11 @@ class Converter:
         body = re.sub(r"^:[\w-]+:.*\n?", "", body, flags=re.M).strip()
         if name == "exercise":
             self.exercises += 1
+            if self.exercise_heading:       # a reader's notebook folds solutions under headings
+                return f"{'#' * self.exercise_heading} 练习 {self.exercises}\n\n{body}"
             return f"**练习 {self.exercises}**：{body}"
         if name == "solution-start":
-            return "**解答**"
+            return f"{'#' * (self.exercise_heading + 1)} 解答" if self.exercise_heading else "**解答**"
         if name == "solution-end":
             return ""
         if name == "only":          # book-only remarks (e.g. about the book's layout)
@@ -93,14 +96,17 @@ class Converter:
         return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def convert_notebook(nb, bibliography=None, framework=None):
+def convert_notebook(nb, bibliography=None, framework=None, exercise_heading=None):
     """Convert every markdown cell of ``nb`` in place; drop cells left empty.
 
     ``bibliography`` is the BibTeX file that ``{cite}`` roles refer to;
-    ``framework`` (a tag) keeps the ``{framework-only}`` blocks meant for it.
+    ``framework`` (a tag) keeps the ``{framework-only}`` blocks meant for it;
+    ``exercise_heading`` (a level) makes each exercise a heading ("### 练习 1")
+    and each solution's start one a level below ("#### 解答") instead of
+    bold text (see :mod:`pipeline.reader`).
     """
     converter = Converter("\n".join(c.source for c in nb.cells if c.cell_type == "markdown"),
-                          bibliography, framework)
+                          bibliography, framework, exercise_heading)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = converter.convert(cell.source)

@@ -411,8 +411,8 @@ def test_every_value_in_the_prose_follows_the_selected_tab(page, site):
 def test_results_tables_fit_on_a_phone(phone, site):
     """Exercise 1's results (9 runs × 5 columns), and exercises 3 and 4's, are
     real tables (d2l.table): at 390 px, inside the solutions, in every tab,
-    each table fits its output box, and no number is broken over two lines,
-    so that a row reads as one row."""
+    each table fits its output box, no number is broken over two lines (a row
+    reads as one row), and exercise 1's column headers are one line each."""
     open_chapter(phone, site)
     open_every_solution(phone)
     for label in LABELS:
@@ -425,14 +425,17 @@ def test_results_tables_fit_on_a_phone(phone, site):
                     return new Set([...range.getClientRects()].map(q => Math.round(q.top))).size; };
                 return {header: [...t.querySelectorAll('th')].map(th => th.textContent),
                         rows: t.querySelectorAll('tbody tr').length,
+                        wrapped: [...t.querySelectorAll('th')].filter(th => lines(th) > 1)
+                            .map(th => th.textContent),
                         overflow: Math.max(r.right - box.right, box.left - r.left),
                         broken: [...t.querySelectorAll('td')]
                             .filter(td => /^[-+0-9.e ±]+$/.test(td.textContent) && lines(td) > 1)
                             .map(td => td.textContent)};
             })""")
         # exercise 1's, 3's and 4's, in this order
-        assert [t["header"][:1] for t in tables] == [["批量大小"], ["抽样"], [""]], (label, tables)
+        assert [t["header"][:1] for t in tables] == [["批量大小"], ["抽样"], ["数据"]], (label, tables)
         assert [t["rows"] for t in tables] == [9, 2, 2], label
+        assert tables[0]["wrapped"] == [], (label, tables[0])     # 批量大小, not 批量大 / 小
         for table in tables:
             assert table["overflow"] <= 1 and table["broken"] == [], (label, table)
     assert phone.problems == []

@@ -66,14 +66,36 @@ def _visibility(tags):
     return [f"fw-{tag}" for tag in tags] + ([] if default in tags else ["fw-hidden"])
 
 
+class framework_value(nodes.inline):  # noqa: N801 (docutils naming)
+    """A number of the prose that each framework's run gave (``values``: tag ->
+    text).  Its text is the default framework's value, the only one in the
+    page's text: what Sphinx's search indexes and shows in a result's
+    snippet, and what a reader without JavaScript sees.  On the web page the
+    others are ``data-fw-<tag>`` attributes, from which ``framework_tabs.js``
+    shows the selected tab's; other builders see an inline (its text)."""
+
+
 def framework_value_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """``{framework-value}`mxnet=1.2|pytorch=3.4|…```: one value per framework
     (written by ``pipeline/values.py``), the selected tab's shown."""
-    node = nodes.inline(classes=["framework-value"])
-    for part in text.split("|"):
-        tag, _, value = part.partition("=")
-        node += nodes.inline(value, value, classes=_visibility([tag]))
+    values = dict(part.partition("=")[::2] for part in text.split("|"))
+    default = book_frameworks(_APP).default.tag
+    if default not in values:
+        message = inliner.reporter.error(f"framework-value: no value of the default framework "
+                                         f"{default} in {text!r}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    node = framework_value(values[default], values[default], classes=["framework-value"],
+                           values=values)
     return [node], []
+
+
+def visit_framework_value_html(translator, node):
+    attributes = {f"data-fw-{tag}": value for tag, value in node["values"].items()}
+    translator.body.append(translator.starttag(node, "span", "", **attributes))
+
+
+def depart_framework_value_html(translator, node):
+    translator.body.append("</span>")
 
 
 class FrameworkOnly(SphinxDirective):
@@ -441,6 +463,7 @@ def setup(app):
     app.setup_extension("editions")
     app.add_config_value("frameworks", None, "env")
     app.add_role("framework-value", framework_value_role)
+    app.add_node(framework_value, html=(visit_framework_value_html, depart_framework_value_html))
     app.add_directive("framework-only", FrameworkOnly)
     app.connect("config-inited", lambda app, config: config.html_static_path.append(str(STATIC)))
     app.connect("config-inited", framework_substitutions)

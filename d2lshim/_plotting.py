@@ -3,18 +3,60 @@
 Figures are SVG in a notebook, as in d2l (``use_svg_display``): vector
 graphics stay sharp at any zoom and on high-DPI screens, in the book's pages
 and in the downloadable notebooks alike.
+
+Figures are read on phones too, where a page is about 390 px wide and a
+figure inside a solution's tab about 300 px: a figure is then shown smaller
+than its natural size, its text with it.  So a figure's text grows with its
+width (``text_size``): a 6-inch figure has the text of the default 3.5-inch
+one enlarged in proportion, and shrunk to a phone's width both read alike.
+Log axes are labelled with plain numbers at a few round values
+(``log_ticks``): matplotlib's own labels there are powers of ten with small
+superscripts, and its minor-tick labels (2×10⁻³, 3×10⁻³, …) run into each
+other on a narrow figure.
 """
 
 import io
+import math
 import time
 
 import matplotlib
+from matplotlib import ticker
 
 matplotlib.rcParams.setdefault("figure.figsize", (3.5, 2.5))
 from matplotlib import pyplot as plt  # noqa: E402  (after the rcParams default)
 
 DEFAULT_FIGSIZE = (3.5, 2.5)
 DEFAULT_FMTS = ("-", "m--", "g-.", "r:")
+#: The text size (points) of a figure ``DEFAULT_FIGSIZE`` wide: matplotlib's
+#: default, 13.3 px at the figure's natural size.
+BASE_TEXT_SIZE = 10.0
+
+
+def text_size(figure):
+    """The size (points) of every text of ``figure``: ``BASE_TEXT_SIZE`` up to
+    the default width, and in proportion to the width beyond it, so that the
+    text keeps its share of the figure's width however wide it is drawn."""
+    return BASE_TEXT_SIZE * max(1.0, figure.get_figwidth() / DEFAULT_FIGSIZE[0])
+
+
+def _plain_number(value, _position=None):
+    """A tick label of a log axis: 0.002, 0.01, 10 (no powers of ten)."""
+    return f"{value:g}"
+
+
+def log_ticks(axis):
+    """Major ticks of a log ``axis`` at round values, labelled as plain numbers;
+    the minor ticks unlabelled.  Over more than one and a half decades only the
+    powers of ten are labelled, over less also 2 and 5 times them, over less
+    than half a decade every digit, so that a short axis still has labels."""
+    low, high = sorted(axis.get_view_interval())
+    decades = math.log10(high / low) if low > 0 else math.inf
+    subs = (1.0,) if decades > 1.5 else (1.0, 2.0, 5.0) if decades >= 0.5 else \
+        tuple(float(d) for d in range(1, 10))
+    axis.set_major_locator(ticker.LogLocator(subs=subs))
+    axis.set_major_formatter(ticker.FuncFormatter(_plain_number))
+    axis.set_minor_locator(ticker.LogLocator(subs=tuple(float(d) for d in range(2, 10))))
+    axis.set_minor_formatter(ticker.NullFormatter())
 
 
 def _ipython():
@@ -49,8 +91,16 @@ def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
         axes.set_xlim(xlim)
     if ylim is not None:
         axes.set_ylim(ylim)
+    size = text_size(axes.figure)
+    axes.xaxis.label.set_size(size)
+    axes.yaxis.label.set_size(size)
+    axes.tick_params(which="both", labelsize=size)
+    for axis in (axes.xaxis, axes.yaxis):
+        axis.get_offset_text().set_size(size)
+        if axis.get_scale() == "log":
+            log_ticks(axis)
     if legend:
-        axes.legend(legend)
+        axes.legend(legend, fontsize=size)
     axes.grid()
 
 
@@ -177,7 +227,7 @@ class Animator:
             axes.plot(x, y, fmt)
         set_axes(axes, *self._config)
         if self.title:
-            axes.set_title(self.title, fontsize="medium")
+            axes.set_title(self.title, fontsize=text_size(self.fig))
         return self.fig
 
     def _saved(self, fmt):

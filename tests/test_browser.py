@@ -343,3 +343,99 @@ def test_dark_mode_switch_and_download_menu(page, site):
     for _, href in links:
         assert page.request.get(href).status == 200
     assert page.problems == []
+
+
+FIGURE_TEXT = (pathlib.Path(__file__).parent / "figure_text.js").read_text(encoding="utf-8")
+#: Figure text a phone's reader can read: no glyph smaller than 10 CSS px per em.
+SMALLEST_TEXT_PX = 10
+#: Two tick labels of one axis at least this far apart (CSS px): a space's
+#: width at that size, so that "0.002" and "0.005" never read as one label.
+TICK_LABEL_GAP_PX = 3
+
+
+def test_figures_are_legible_on_a_phone(phone, site):
+    """At 390 px every figure of every framework, the solutions' too, is shown
+    narrower than drawn; its text must still be at least 10 px per em (tick
+    labels, axis labels, legends, titles; superscripts too) and the tick
+    labels of an axis must not touch (matplotlib's labels of a log axis's
+    minor ticks, 3×10⁻³ 4×10⁻³, did).  Measured from each figure's SVG laid
+    out in the page at its shown size (tests/figure_text.js)."""
+    open_chapter(phone, site)
+    open_every_solution(phone)
+    small, crowded, measured, smallest = [], [], 0, {}
+    for label in LABELS:
+        phone.locator(".sd-tab-set").first.locator("label", has_text=label).tap()
+        figures = phone.evaluate(FIGURE_TEXT)
+        assert len(figures) >= 9, (label, figures)       # 9 figures per framework
+        for figure in figures:
+            where = f"{label} {figure['src'][:12]} shown {figure['shown']:.0f} px wide"
+            assert len(figure["texts"]) >= 5 and len(figure["ticks"]) >= 2, where
+            measured += len(figure["texts"])
+            smallest[where] = min(t["em"] for t in figure["texts"])
+            small += [f"{where}: {t['text']!r} at {t['em']:.1f} px" for t in figure["texts"]
+                      if t["em"] < SMALLEST_TEXT_PX]
+            crowded += [f"{where}: {t['a']!r} and {t['b']!r} {t['gap']:.1f} px apart"
+                        for t in figure["ticks"] if t["gap"] < TICK_LABEL_GAP_PX]
+    print("smallest text per figure (px per em):",
+          {where: round(px, 1) for where, px in smallest.items()})
+    assert measured >= 36 * 5
+    assert (small, crowded) == ([], [])
+    assert phone.problems == []
+
+
+def test_every_value_in_the_prose_follows_the_selected_tab(page, site):
+    """A number of the prose holds one value, the default framework's, in the
+    page's text (search snippets, readers without JavaScript), and each
+    framework's as a data-fw-<tag> attribute; selecting a tab shows that
+    framework's value in every one of them."""
+    open_chapter(page, site)
+    values = page.locator("main .framework-value")
+    count = values.count()
+    assert count >= 40
+    read = """() => [...document.querySelectorAll('main .framework-value')].map(el => ({
+        text: el.textContent, values: Object.fromEntries([...el.attributes]
+            .filter(a => a.name.startsWith('data-fw-')).map(a => [a.name.slice(8), a.value]))}))"""
+    shown = page.evaluate(read)
+    assert all(set(v["values"]) == set(FRAMEWORKS.tags) for v in shown), shown[:3]
+    assert [v["text"] for v in shown] == [v["values"][FRAMEWORKS.default.tag] for v in shown]
+    for label, tag in zip(LABELS, FRAMEWORKS.tags):
+        page.locator(".sd-tab-set").nth(1).locator("label", has_text=label).click()
+        shown = page.evaluate(read)
+        assert [v["text"] for v in shown] == [v["values"][tag] for v in shown], label
+    # the runs differ: a test in which every framework's value were the same
+    # could not see a tab switch that left them alone
+    assert sum(len(set(v["values"].values())) > 1 for v in shown) >= count // 2
+    assert page.problems == []
+
+
+def test_results_tables_fit_on_a_phone(phone, site):
+    """Exercise 1's results (9 runs × 5 columns), and exercises 3 and 4's, are
+    real tables (d2l.table): at 390 px, inside the solutions, in every tab,
+    each table fits its output box, no number is broken over two lines (a row
+    reads as one row), and exercise 1's column headers are one line each."""
+    open_chapter(phone, site)
+    open_every_solution(phone)
+    for label in LABELS:
+        phone.locator(".sd-tab-set").first.locator("label", has_text=label).tap()
+        tables = phone.evaluate("""() => [...document.querySelectorAll('main table.d2l-table')]
+            .filter(t => t.getBoundingClientRect().width > 0).map(t => {
+                const box = t.closest('.output').getBoundingClientRect(), r = t.getBoundingClientRect();
+                const lines = (cell) => { const range = document.createRange();
+                    range.selectNodeContents(cell);
+                    return new Set([...range.getClientRects()].map(q => Math.round(q.top))).size; };
+                return {header: [...t.querySelectorAll('th')].map(th => th.textContent),
+                        rows: t.querySelectorAll('tbody tr').length,
+                        wrapped: [...t.querySelectorAll('th')].filter(th => lines(th) > 1)
+                            .map(th => th.textContent),
+                        overflow: Math.max(r.right - box.right, box.left - r.left),
+                        broken: [...t.querySelectorAll('td')]
+                            .filter(td => /^[-+0-9.e ±]+$/.test(td.textContent) && lines(td) > 1)
+                            .map(td => td.textContent)};
+            })""")
+        # exercise 1's, 3's and 4's, in this order
+        assert [t["header"][:1] for t in tables] == [["批量大小"], ["抽样"], ["数据"]], (label, tables)
+        assert [t["rows"] for t in tables] == [9, 2, 2], label
+        assert tables[0]["wrapped"] == [], (label, tables[0])     # 批量大小, not 批量大 / 小
+        for table in tables:
+            assert table["overflow"] <= 1 and table["broken"] == [], (label, table)
+    assert phone.problems == []

@@ -100,6 +100,28 @@ def test_every_figure_of_the_run_is_in_the_pdf(tag):
     assert figures >= 9 and tex.count("\\sphinxincludegraphics") == figures
 
 
+def test_results_tables_are_tables_in_the_pdf(tag):
+    """d2l.table's results (exercises 1, 3, 4) reach LaTeX as tables (its
+    text/markdown, rendered as GitHub-flavoured Markdown), not as monospaced
+    lines: exercise 1's is 5 columns, a header row and its 9 runs, each run's
+    numbers as the run printed them."""
+    nb = executed_notebook(tag)
+    tex = (latex_dir(tag) / "minibatch-sgd.tex").read_text(encoding="utf-8")
+    tables = re.findall(r"\\begin\{tabulary\}.*?\\end\{tabulary\}", tex, re.S)
+    grids = [t for t in tables if "第二轮的波动" in t]
+    assert len(grids) == 1, f"exercise 1's results are {len(grids)} LaTeX tables, not one"
+    grid = grids[0]
+    rows = [[re.sub(r"\\\w+|\s+", "", cell) for cell in row.split("&")]
+            for row in re.split(r"\\\\\s*\n", grid.split("\\sphinxmidrule", 1)[1]) if "&" in row]
+    assert len(rows) == 9 and all(len(row) == 5 for row in rows), rows
+    output = next(o for c in nb.cells if c.cell_type == "code" and "d2l.table(['批量大小'" in c.source
+                  for o in c.outputs if "text/markdown" in o.get("data", {}))
+    assert rows[0] == [cell.strip() for cell in
+                       output["data"]["text/markdown"].splitlines()[2].strip("| ").split(" | ")]
+    assert sum("不放回（每轮一个排列）" in t for t in tables) == 1
+    assert sum("gd：每轮秒数" in t for t in tables) == 1
+
+
 def test_each_edition_links_its_own_three_pdfs(edition):
     site = ROOT / "_build" / f"html{editions.folder_suffix(edition)}"
     page = site / CHAPTER_HTML.relative_to(HTML)

@@ -65,3 +65,25 @@ def test_search_language_is_chinese_with_jieba(page, site):
     for word in ("梯度", "样本", "学习率", "批量规范化", "向量化"):
         assert CHAPTER_PAGE in pages_found(page, site, word), word
     assert page.problems == []
+
+
+def test_a_snippet_quotes_one_framework_value(page, site):
+    """A search result's snippet holds the default framework's value once, not
+    every framework's run together ("约为 2.102.102.10"): the page's text holds
+    one value per number (the others are attributes, _ext/framework_tabs.py)."""
+    from book import FRAMEWORKS, executed_notebook
+    from pipeline import values
+
+    default = values.collect(executed_notebook(FRAMEWORKS.default.tag))
+    search(page, site, "黑塞矩阵")
+    page.wait_for_function("""[...document.querySelectorAll('#search-results ul.search li')]
+                              .every(li => li.querySelector('p.context'))""")
+    snippet = page.evaluate("""[...document.querySelectorAll('#search-results ul.search li')]
+        .filter(li => li.querySelector('a').getAttribute('href').startsWith(
+            'chapters/chapter_optimization/minibatch-sgd.html'))
+        .map(li => li.querySelector('p.context').textContent)[0]""")
+    assert snippet and "最大特征值约为" in snippet, snippet
+    quoted = re.search(r"最大特征值约为\s*([^，,]+)，", snippet)
+    assert quoted, snippet
+    assert quoted[1].strip() == format(default["lambda_max"], ".2f"), snippet
+    assert page.problems == []

@@ -1,7 +1,10 @@
 // Prose that follows the framework tabs: per-framework values ({value} roles,
 // rendered as .framework-value) and {framework-only} blocks show the
 // framework selected in the tabs.  sphinx-design keeps the tabs in sync and
-// remembers the choice; this only reads which one is selected.
+// remembers the choice; this only reads which one is selected.  A value's
+// text in the page is the default framework's (so that search snippets and
+// readers without JavaScript see one value), the others are its data-fw-<tag>
+// attributes.
 (function () {
   function selected() {
     const label = document.querySelector(
@@ -12,7 +15,11 @@
   function show() {
     const framework = selected();
     if (!framework) return;
-    document.querySelectorAll(".framework-value > span, .framework-only").forEach((el) => {
+    document.querySelectorAll(".framework-value").forEach((el) => {
+      const value = el.getAttribute("data-fw-" + framework);
+      if (value !== null && el.textContent !== value) el.textContent = value;
+    });
+    document.querySelectorAll(".framework-only").forEach((el) => {
       el.classList.toggle("fw-hidden", !el.classList.contains("fw-" + framework));
     });
   }

@@ -5,7 +5,10 @@ import struct
 import time
 
 import matplotlib
+import matplotlib.text
+import matplotlib.ticker
 import nbformat
+import numpy as np
 import pytest
 from matplotlib.font_manager import FontProperties
 from nbclient import NotebookClient
@@ -303,3 +306,75 @@ def test_an_animator_that_is_not_live_never_shows(monkeypatch):
     monkeypatch.setattr(animator, "show", lambda: pytest.fail("live=False shows nothing"))
     animator.add(1, 0.5)
     animator.flush()
+
+
+def every_text(figure):
+    """Every text matplotlib draws on ``figure`` that is not empty."""
+    return [t for t in figure.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text()]
+
+
+@pytest.mark.parametrize("width, points", [(3.5, 10.0), (2.0, 10.0), (6.0, 10.0 * 6 / 3.5)])
+def test_text_grows_with_the_figures_width(width, points):
+    """A figure wider than the default shrinks more to fit a phone: its text
+    grows in proportion, every text alike (ticks, labels, legend, title)."""
+    set_figsize((width, 3))
+    try:
+        axes = plot([1, 2, 3], [[1, 4, 9], [1, 2, 3]], "time (sec)", "loss",
+                    legend=["a", "b"], xscale="log")
+        axes.figure.canvas.draw()
+        texts = every_text(axes.figure)
+        assert {"time (sec)", "loss", "a", "b"} <= {t.get_text() for t in texts}
+        assert [t.get_fontsize() for t in texts] == pytest.approx([points] * len(texts))
+    finally:
+        plt.close("all")
+        set_figsize()
+    animator = Animator(figsize=(width, 3), title="batch size 10", xlabel="epoch")
+    animator.add(1, 0.5)
+    figure = animator.draw()
+    figure.draw_without_rendering()
+    sizes = [t.get_fontsize() for t in every_text(figure)]
+    assert len(sizes) >= 4 and sizes == pytest.approx([points] * len(sizes))
+
+
+def tick_labels(axis):
+    """The labels drawn: matplotlib also labels ticks beyond the axis, never drawn."""
+    low, high = sorted(axis.get_view_interval())
+    return [label for tick, label in zip(axis.get_major_ticks() + axis.get_minor_ticks(),
+                                         axis.get_ticklabels() + axis.get_ticklabels(minor=True))
+            if label.get_visible() and label.get_text() and low <= tick.get_loc() <= high]
+
+
+@pytest.mark.parametrize("low, high, expected", [
+    # MXNet's figure of exercise 4: matplotlib labelled 2×10⁻³ 3×10⁻³ 4×10⁻³ 6×10⁻³
+    # 10⁻², and 3×10⁻³ ran into 4×10⁻³
+    (1.8e-3, 1.5e-2, ["0.002", "0.005", "0.01"]),
+    (1.5e-3, 1.2, ["0.01", "0.1", "1"]),                     # the chapter's figure
+    (2.1e-3, 3.9e-3, ["0.003", "0.004"]),                     # less than half a decade
+])
+def test_log_axes_have_plain_labels_that_do_not_touch(low, high, expected):
+    set_figsize((6, 3))
+    try:
+        x = np.geomspace(low, high, 20)
+        axes = plot([x, x], [np.linspace(0.33, 0.24, 20), np.linspace(0.3, 0.25, 20)],
+                    "time (sec)", "loss", legend=["gd", "batch size=100, duplicated"],
+                    xscale="log")
+        axes.figure.canvas.draw()
+        labels = tick_labels(axes.xaxis)
+        assert [t.get_text() for t in labels] == expected
+        renderer = axes.figure.canvas.get_renderer()
+        boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda b: b.x0)
+        gaps = [right.x0 - left.x1 for left, right in zip(boxes, boxes[1:])]
+        # a space's width (0.3 em) in the renderer's pixels
+        space = 0.3 * labels[0].get_fontsize() * axes.figure.dpi / 72
+        assert all(gap > space for gap in gaps), gaps
+    finally:
+        plt.close("all")
+        set_figsize()
+
+
+def test_linear_axes_keep_matplotlibs_ticks():
+    axes = plot([0, 1, 2], [0.3, 0.25, 0.24], "epoch", "loss")
+    try:
+        assert isinstance(axes.xaxis.get_major_formatter(), matplotlib.ticker.ScalarFormatter)
+    finally:
+        plt.close("all")

@@ -149,7 +149,9 @@ def printed_by(nb, pattern):
 
 
 def test_autograder_tests_pass_against_the_solutions(nb):
-    """The hidden and visible autograder tests ran in the build: no error, no output."""
+    """The autograder tests ran in the build: no error, no output.  These are the
+    visible tests: the hidden ones are not in the page (pipeline/hidden_tests.py);
+    tests/test_assignments.py grades the solutions with them."""
     checks = [c for c in nb.cells if c.cell_type == "code" and "autograder" in c.metadata.get("tags", [])]
     assert len(checks) == 5
     assert all(c.outputs == [] for c in checks)

@@ -2,11 +2,13 @@
 edition and the coursework notebook.  Nothing executes: the framework
 notebooks are split from the source and given outputs by hand."""
 
+import pathlib
+
 import nbformat
 import pytest
 
 from book import FRAMEWORKS
-from pipeline import coursework, editions, errors, exercises, merge, source, values
+from pipeline import coursework, editions, errors, exercises, hidden_tests, merge, source, values
 
 HEADER = """---
 jupytext:
@@ -46,9 +48,8 @@ PAGE = "\n".join([
     "分析：翻倍就是乘以 2。\n",
     code("def double(v):\n    \"\"\"v 的两倍。\"\"\"\n    ### BEGIN SOLUTION\n    return 2 * v\n"
          "    ### END SOLUTION"),
-    code("def check_double(double):\n    assert double(1) == 2\n    ### BEGIN HIDDEN TESTS\n"
-         "    assert double(3) == 6\n    ### END HIDDEN TESTS\n\ncheck_double(double)",
-         "autograder", points=2),
+    code("def check_double(double):\n    assert double(1) == 2\n    ### HIDDEN TESTS\n\n"
+         "check_double(double)", "autograder", points=2),
     code("print(double(21))"),
     code("d2l_glue('secret', 42)", "book"),
     "结论：答案是 {value}`secret`。\n",
@@ -165,8 +166,110 @@ def test_coursework_keeps_tasks_and_grades_every_graded_cell():
     assert coursework.graded_cells(nb) == {"ex-one-check_double": 2, "ex-one-answer": 1,
                                           "ex-two-answer": 1}
     answer = next(c for c in nb.cells if nbgrader(c).get("grade_id") == "ex-one-answer")
-    assert answer.source == "分析：翻倍就是乘以 2。\n\n结论：答案是 42。"
+    assert answer.source == f"{coursework.ANSWER_HEADING}\n\n分析：翻倍就是乘以 2。\n\n结论：答案是 42。"
     assert text.index(answer.source) > text.index("print(double(21))")
+
+
+def test_a_reference_answer_says_it_describes_the_books_run():
+    """The heading frames the worked answer; it is not the answer itself."""
+    assert "本书构建时的那一次运行" in coursework.ANSWER_HEADING
+    assert "作业中的数字会与这里不同" in coursework.ANSWER_HEADING
+    assert "重要的是" in coursework.ANSWER_HEADING
+
+
+def cell_with(nb, grade_id):
+    return next(c for c in nb.cells if nbgrader(c).get("grade_id") == grade_id)
+
+
+def test_each_exercise_says_what_it_is_worth_from_its_graded_cells():
+    """Below each statement: the points, which cells are graded automatically
+    and which by hand, made from the cells' points (one source)."""
+    _, framework_nbs = executed(PAGE.replace(":points: 2\n", ":points: 3\n"))
+    nb = coursework.instructor_notebook(framework_nbs["pytorch"], FRAMEWORKS.get("pytorch"))
+    sources = [c.source for c in nb.cells]
+    one, two = cell_with(nb, "ex-one-grading"), cell_with(nb, "ex-two-grading")
+    assert sources.index(one.source) == sources.index("**练习 1**：第一题的题目。") + 1
+    assert sources.index(two.source) == sources.index("**练习 2**：第二题。") + 1
+    assert one.source == ("**评分**：本题共 4 分，自动评分 3 分，手工评分 1 分。\n\n"
+                          "* 自动评分：调用 `check_double` 的测试单元格 3 分。"
+                          "测试单元格是只读的，可以随时运行，检查你的实现。\n"
+                          "* 手工评分：本题最后的结论单元格 1 分。")
+    assert two.source == ("**评分**：本题共 1 分，由教师手工评分。\n\n"
+                          "* 手工评分：本题最后的结论单元格 1 分。")
+    assert nbgrader(one)["locked"] and not nbgrader(one)["grade"]
+    assert "全部练习共 5 分：自动评分 3 分，手工评分 2 分。" in nb.cells[0].source
+    # the introduction promises no hidden tests when there are none
+    assert "隐藏" not in "\n".join(sources)
+
+
+def test_an_exercise_with_code_but_no_test_says_the_code_counts_through_its_conclusion():
+    assert coursework.grading([], 1, True) == (
+        "**评分**：本题共 1 分，由教师手工评分。\n\n"
+        "* 本题的代码不单独评分，但结论要以它的输出为依据。\n"
+        "* 手工评分：本题最后的结论单元格 1 分。")
+
+
+def hidden_folder(tmp_path, files):
+    folder = tmp_path / "hidden"
+    (folder / "page").mkdir(parents=True)
+    for name, text in files.items():
+        (folder / "page" / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_hidden_tests_come_from_their_folder_into_the_instructor_notebook(tmp_path):
+    folder = hidden_folder(tmp_path, {"ex-one-check_double.py":
+                                      "assert double(3) == 6\n\nfor v in (4, 5):\n    assert double(v) == 2 * v\n"})
+    _, framework_nbs = executed()
+    nb = coursework.instructor_notebook(framework_nbs["mxnet"], FRAMEWORKS.get("mxnet"),
+                                        hidden=hidden_tests.for_page(folder, "page"))
+    assert cell_with(nb, "ex-one-check_double").source == (
+        "def check_double(double):\n    assert double(1) == 2\n"
+        "    ### BEGIN HIDDEN TESTS\n    assert double(3) == 6\n\n"
+        "    for v in (4, 5):\n        assert double(v) == 2 * v\n    ### END HIDDEN TESTS\n\n"
+        "check_double(double)")
+    assert "调用 `check_double` 的测试单元格 2 分（另有隐藏测试）" in cell_with(nb, "ex-one-grading").source
+    assert coursework.HIDDEN_NOTE in nb.cells[0].source
+
+
+def test_without_the_folder_the_test_cells_keep_their_visible_tests():
+    _, framework_nbs = executed()
+    nb = coursework.instructor_notebook(framework_nbs["mxnet"], FRAMEWORKS.get("mxnet"),
+                                        hidden=hidden_tests.for_page(pathlib.Path("/nonexistent"), "page"))
+    assert cell_with(nb, "ex-one-check_double").source == (
+        "def check_double(double):\n    assert double(1) == 2\n\ncheck_double(double)")
+    assert "隐藏" not in "\n".join(c.source for c in nb.cells)
+
+
+def test_hidden_tests_that_are_missing_or_unused_or_in_the_page_are_errors(tmp_path):
+    _, framework_nbs = executed()
+    empty = hidden_tests.for_page(hidden_folder(tmp_path, {}), "page")
+    with pytest.raises(errors.BookError, match=r"'ex-one-check_double' has a `### HIDDEN TESTS` "
+                                               r"line, and .*hidden/page/ex-one-check_double.py "
+                                               r"does not exist"):
+        coursework.instructor_notebook(framework_nbs["mxnet"], FRAMEWORKS.get("mxnet"), hidden=empty)
+    stray = hidden_tests.for_page(hidden_folder(tmp_path / "b", {"ex-one-check_triple.py": "pass\n"}), "page")
+    nb = source.read(PAGE)
+    ids = coursework.hidden_test_ids(nb, FRAMEWORKS)
+    assert ids == {"ex-one-check_double"}
+    with pytest.raises(errors.BookError, match=r"no test cell of the page takes: .*ex-one-check_triple.py"):
+        hidden_tests.check_all_used(stray, ids)
+    inline = PAGE.replace("    ### HIDDEN TESTS\n", "    ### BEGIN HIDDEN TESTS\n    assert double(3) == 6\n"
+                                                  "    ### END HIDDEN TESTS\n")
+    _, framework_nbs = executed(inline)
+    with pytest.raises(errors.BookError, match="holds its hidden tests in the page, which is public"):
+        coursework.instructor_notebook(framework_nbs["mxnet"], FRAMEWORKS.get("mxnet"))
+
+
+def test_the_configuration_names_the_folder(tmp_path):
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    assert hidden_tests.configured_folder(tmp_path) is None
+    (tmp_path / "_config.yml").write_text("coursework:\n  hidden_tests: private/tests\n",
+                                          encoding="utf-8")
+    assert hidden_tests.configured_folder(tmp_path) == (tmp_path / "private" / "tests").resolve()
+    (tmp_path / "_config.yml").write_text("coursework:\n  hidden_tests: /srv/course/hidden\n",
+                                          encoding="utf-8")
+    assert hidden_tests.configured_folder(tmp_path) == pathlib.Path("/srv/course/hidden")
 
 
 def test_a_test_without_points_is_an_error():

@@ -113,6 +113,75 @@ def test_a_prose_edit_builds_without_executing(book):
 EVERY_PAGE = sorted((page, tag) for page in ("a/page", "b/page") for tag in TAGS)
 
 
+EXERCISE = """
+## Exercises
+
+```{exercise}
+:label: ex-a
+
+Say where the page ran.
+```
+
+```{solution-start} ex-a
+:class: dropdown
+```
+
+```{task}
+Print where the page ran.
+```
+
+```{code-cell} ipython3
+:tags: [autograder]
+:points: 1
+
+def check_where(where):
+    assert where.startswith('a:')
+    ### HIDDEN TESTS
+
+check_where(where)
+```
+
+It ran where it says.
+
+```{solution-end}
+```
+"""
+
+
+def test_the_book_needs_no_hidden_tests_and_never_reads_them(book):
+    """A test cell's hidden tests are the instructor's (``make assignments``,
+    pipeline/hidden_tests.py): the book builds without their folder, and a
+    hidden test put there (one that would fail) changes nothing: nothing
+    executes again, and nothing of it is published."""
+    from pipeline import hidden_tests
+    folder = hidden_tests.configured_folder(book)
+    assert folder is not None and not folder.exists()
+    page = book / "a" / "page.md"
+    original = page.read_text(encoding="utf-8")
+    try:
+        page.write_text(original + EXERCISE, encoding="utf-8")
+        result, _ = build(book)
+        assert result.returncode == 0, log_of(result)[-3000:]
+        assert executed(result) == sorted(("a/page", tag) for tag in TAGS)
+        assert "Print where the page ran." in html(book, "a/page")     # the exercise is there
+        (folder / "a" / "page").mkdir(parents=True)
+        (folder / "a" / "page" / "ex-a-check_where.py").write_text(
+            "assert where == 'a hidden test ran in the book build'\n", encoding="utf-8")
+        page.write_text(original + EXERCISE + "\nA prose edit: the page is read again.\n",
+                        encoding="utf-8")
+        result, _ = build(book)
+        assert result.returncode == 0, log_of(result)[-3000:]
+        assert executed(result) == []
+        published = [p for folder in ("html", "notebooks") for p in (book / "_build" / folder).rglob("*")
+                     if p.is_file()]
+        assert len(published) > 20
+        assert [p for p in published if b"a hidden test ran" in p.read_bytes()
+                or b"HIDDEN TESTS" in p.read_bytes()] == []
+    finally:
+        page.write_text(original, encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def test_a_dropped_cache_executes_every_framework_and_rewrites_the_pages(book):
     """`make clean-cache && make book`: the site notices that its outputs are gone."""
     page_html = book / "_build" / "html" / "a" / "page.html"

@@ -19,7 +19,7 @@ import zlib
 import pytest
 
 from book import CHAPTER, CHAPTER_PAGE, FRAMEWORKS, HTML, ROOT, pdf_text, read, require_build
-from pipeline import editions, exercises, source, values
+from pipeline import editions, exercises, hidden_tests, source, values
 
 BUILD = ROOT / "_build"
 COURSE_HTML = BUILD / "html-course"
@@ -91,13 +91,28 @@ def _regions():
     return list(exercises.walk(source.read(CHAPTER.read_text(encoding="utf-8"))))
 
 
+def hidden_test_files():
+    """The chapter's hidden tests: the files of its folder of hidden tests."""
+    folder = hidden_tests.configured_folder(ROOT)
+    assert folder is not None, "_config.yml names no folder of hidden tests (coursework: hidden_tests:)"
+    files = sorted((folder / CHAPTER_PAGE).glob("*.py"))
+    assert files, f"no hidden tests in {folder / CHAPTER_PAGE}: this test would look for nothing"
+    return files
+
+
+def _chapter_cells(tests):
+    """The chapter's test cells (``tests``) or all its other cells."""
+    nb = source.read(CHAPTER.read_text(encoding="utf-8"))
+    return [c for c in nb.cells
+            if ("autograder" in c.metadata.get("tags", [])) == tests]
+
+
 def hidden_lines():
-    """Every line of the chapter's hidden tests that appears nowhere else in it."""
-    text = CHAPTER.read_text(encoding="utf-8")
-    hidden = re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", text, re.S)
-    assert hidden, "the chapter has no hidden tests: this test would look for nothing"
-    rest = re.sub(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS", "", text, flags=re.S)
-    others = {line.strip() for line in rest.splitlines()}
+    """Every line of the chapter's hidden tests that appears nowhere in the chapter
+    but in its test cells (where a hidden test must not be either)."""
+    hidden = [path.read_text(encoding="utf-8") for path in hidden_test_files()]
+    others = {line.strip() for cell in _chapter_cells(tests=False)
+              for line in cell.source.splitlines()}
     return sorted({line.strip() for block in hidden for line in block.splitlines()
                    if len(line.strip()) >= 12 and line.strip() not in others})
 
@@ -147,6 +162,18 @@ def test_no_hidden_test_in_any_published_file(edition):
     files = list(published_files(edition))
     assert len(files) > 100
     assert find(needles, files) == []
+
+
+def test_the_page_source_holds_no_hidden_test():
+    """The source is public (the repository, a reader's clone): the hidden tests
+    are in their folder, each test cell has only a placeholder for them."""
+    text = CHAPTER.read_text(encoding="utf-8")
+    assert "BEGIN HIDDEN TESTS" not in text and "END HIDDEN TESTS" not in text
+    lines = hidden_lines()
+    assert len(lines) >= 10
+    tests = squeeze("\n".join(cell.source for cell in _chapter_cells(tests=True)))
+    assert [line for line in lines if squeeze(line) in tests] == []
+    assert text.count("### HIDDEN TESTS") == len(hidden_test_files())
 
 
 def test_the_search_finds_a_leak_wherever_it_hides(tmp_path):

@@ -14,6 +14,13 @@ come from the book's execution cache: after ``make book`` nothing executes
 here).  The student version is then produced by nbgrader itself
 (``nbgrader generate_assignment``), which replaces the solutions by stubs and
 removes the hidden tests.
+
+The hidden tests are not in the chapter (its source is public): they are
+files in the folder ``coursework: hidden_tests:`` of ``_config.yml`` names
+(``--hidden-tests`` names another, say a private repository's checkout), see
+``pipeline/hidden_tests.py``.  Without that folder the coursework is made
+all the same, and the tool says what that means: the instructor notebooks
+hold the visible tests only, which students can run before they hand in.
 """
 
 from __future__ import annotations
@@ -30,8 +37,9 @@ sys.path.insert(0, str(ROOT))
 
 import nbformat  # noqa: E402
 
-from pipeline import coursework, export, frameworks as frameworks_module, outputs, source  # noqa: E402
+from pipeline import coursework, export, frameworks as frameworks_module, hidden_tests, outputs, source  # noqa: E402
 from pipeline.cache import OutputCache  # noqa: E402
+from pipeline.errors import BookError  # noqa: E402
 
 FRAMEWORKS = frameworks_module.from_config(ROOT)
 CHAPTER = ROOT / "chapters" / "chapter_optimization" / "minibatch-sgd.md"
@@ -69,12 +77,41 @@ def assignment_name(framework):
     return f"{NAME}-{framework}"
 
 
-def write_course(out, frameworks=FRAMEWORKS.tags):
-    """Write the course directory and let nbgrader generate the student versions."""
+def hidden_tests_note(folder, page, ids):
+    """What the tool says about the hidden tests of ``page``: from where they
+    were merged, or that they are missing and what that means for grading."""
+    if not ids:
+        return f"hidden tests: {page.name} has no test cell with a `### HIDDEN TESTS` line"
+    if folder is None or not folder.is_dir():
+        where = (f"the folder {folder} does not exist" if folder is not None else
+                 "_config.yml names no folder (coursework: hidden_tests:)")
+        return (f"WARNING: no hidden tests: {where}.  The instructor notebooks hold only the "
+                f"visible tests of {len(ids)} test cells, which students see and can run before "
+                f"they hand in: grading checks less than the exercises were written for (the "
+                f"points stay the same).  To grade with the hidden tests, put their folder there "
+                f"(or pass --hidden-tests PATH) and run this again; see the 教师指南.")
+    return f"hidden tests: {len(ids)} test cells of {page.name} from {folder / page.name}"
+
+
+def write_course(out, frameworks=FRAMEWORKS.tags, hidden_folder=None):
+    """Write the course directory and let nbgrader generate the student versions.
+
+    ``hidden_folder``: where the hidden tests are (default: ``_config.yml``'s
+    ``coursework: hidden_tests:``).
+    """
     out = pathlib.Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     (out / "nbgrader_config.py").write_text(NBGRADER_CONFIG, encoding="utf-8")
     page = source.Page.from_file(CHAPTER, ROOT)
+    folder = (pathlib.Path(hidden_folder).resolve() if hidden_folder is not None
+              else hidden_tests.configured_folder(ROOT))
+    hidden = hidden_tests.for_page(folder, page.name)
+    nb_source = source.read(page.text, page.path)
+    ids = coursework.hidden_test_ids(nb_source, FRAMEWORKS, page.path)
+    # before anything is written: a file that no test cell takes is a mistake
+    hidden_tests.check_all_used(hidden, ids, page.path)
+    note = hidden_tests_note(folder, page, ids)
+    print(note, flush=True)
     cache = OutputCache(ROOT / "_build" / "framework_cache")
     _, executed = outputs.executed_notebooks(page, FRAMEWORKS, cache, search_path=(ROOT,))
     for tag in frameworks:
@@ -84,7 +121,8 @@ def write_course(out, frameworks=FRAMEWORKS.tags):
         nb = coursework.instructor_notebook(executed[tag], FRAMEWORKS.get(tag),
                                             bibliography=ROOT / "references.bib",
                                             install_from=export.book_installation(
-                                                ROOT, FRAMEWORKS.get(tag)), page=page)
+                                                ROOT, FRAMEWORKS.get(tag)), page=page,
+                                            hidden=hidden)
         nbformat.write(nb, instructor)
         shutil.rmtree(out / "release" / name, ignore_errors=True)
         command, env = nbgrader_command("generate_assignment", name, "--force")
@@ -93,6 +131,8 @@ def write_course(out, frameworks=FRAMEWORKS.tags):
         print(f"{name}: instructor {instructor.relative_to(out)}, "
               f"student release/{name}/{name}.ipynb; {sum(points.values())} points in "
               f"{len(points)} graded cells")
+    if hidden is None and ids:
+        print(note, flush=True)       # again, last: nbgrader's lines came after the first
     return out
 
 
@@ -101,8 +141,14 @@ def main(argv=None):
     parser.add_argument("--out", default=str(ROOT / "assignments"))
     parser.add_argument("--frameworks", nargs="+", default=list(FRAMEWORKS.tags),
                         choices=FRAMEWORKS.tags)
+    parser.add_argument("--hidden-tests", metavar="PATH",
+                        help="the folder of the hidden tests (default: coursework: hidden_tests: "
+                             "in _config.yml)")
     args = parser.parse_args(argv)
-    write_course(args.out, args.frameworks)
+    try:
+        write_course(args.out, args.frameworks, args.hidden_tests)
+    except BookError as error:
+        sys.exit(f"make assignments: {error}")
 
 
 if __name__ == "__main__":

@@ -30,22 +30,29 @@ SPACE = re.compile(r"[ \t\n]+")
 UNTOUCHED = (nodes.FixedTextElement, nodes.literal, nodes.math, nodes.raw, nodes.comment)
 
 
-def _ancestors(node, top):
-    while node is not top:
-        node = node.parent
-        yield node
+def _texts(element, untouched=False):
+    """(text node, its parent, whether it may change) below ``element``, in
+    document order.  The parent is the one reached from ``element``, not
+    ``node.parent``, which need not lead back to ``element``: in the
+    bibliography that sphinxcontrib-bibtex writes (two entries or more) it
+    did not, and following it stopped the build."""
+    for child in element.children:
+        if isinstance(child, nodes.Text):
+            yield child, element, not untouched
+        else:
+            yield from _texts(child, untouched or isinstance(child, UNTOUCHED))
 
 
 def join_cjk_text(element):
     """Delete the whitespace between Chinese characters in the text of ``element``."""
-    texts = [(node, str(node), not any(isinstance(a, UNTOUCHED) for a in _ancestors(node, element)))
-             for node in element.findall(nodes.Text)]
-    for i, (node, text, mutable) in enumerate(texts):
+    texts = [(node, parent, str(node), mutable) for node, parent, mutable
+             in _texts(element, isinstance(element, UNTOUCHED))]
+    for i, (node, parent, text, mutable) in enumerate(texts):
         if not mutable or not SPACE.search(text):
             continue
         # the characters just before and after this node, maybe in other markup
-        before = next((t[-1] for _, t, _ in reversed(texts[:i]) if t), "")
-        after = next((t[0] for _, t, _ in texts[i + 1:] if t), "")
+        before = next((t[-1] for _, _, t, _ in reversed(texts[:i]) if t), "")
+        after = next((t[0] for _, _, t, _ in texts[i + 1:] if t), "")
 
         def join(match, text=text, before=before, after=after):
             left = text[match.start() - 1] if match.start() else before
@@ -56,9 +63,8 @@ def join_cjk_text(element):
         if joined != text:
             # by identity: Element.replace() finds the first child *equal* to a
             # Text node, which may be another "\n"
-            parent = node.parent
             parent[next(k for k, child in enumerate(parent.children) if child is node)] = nodes.Text(joined)
-            texts[i] = (None, joined, mutable)
+            texts[i] = (None, parent, joined, mutable)
 
 
 class JoinChineseText(SphinxPostTransform):

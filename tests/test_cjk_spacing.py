@@ -74,3 +74,16 @@ def test_every_kind_of_chinese_character_is_joined():
         if left:
             kept[name] = f"{len(left)} of {len(characters)}, e.g. {left[:3]}"
     assert kept == {}
+
+
+def test_a_node_whose_parent_points_into_another_tree_is_joined_where_it_is():
+    """sphinxcontrib-bibtex's bibliography (two entries or more) held text
+    whose ``parent`` did not lead back to the paragraph being joined; following
+    it stopped the build.  The paragraph that holds the text is changed."""
+    shared = nodes.emphasis("", "批量\n规范化")
+    elsewhere = nodes.paragraph("", "", shared)             # shared.parent is now this one
+    paragraph = nodes.paragraph("")
+    paragraph.children.append(shared)                       # as a list: parent not reset
+    assert shared.parent is elsewhere
+    join_cjk_text(paragraph)
+    assert paragraph.astext() == "批量规范化"

@@ -125,3 +125,9 @@ def pdf_text(path):
 
     return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
                           capture_output=True, text=True, check=True).stdout
+
+
+def shown(markdown):
+    """``markdown`` as a reader sees it: MyST comment lines (``% …``, such as
+    the backing notes, ``% 依据：…``) are never shown."""
+    return "\n".join(line for line in markdown.split("\n") if not line.startswith("%"))

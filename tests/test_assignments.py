@@ -26,7 +26,7 @@ import time
 import nbformat
 import pytest
 
-from book import CHAPTER, CHAPTER_PAGE, FRAMEWORKS, ROOT
+from book import CHAPTER, CHAPTER_PAGE, FRAMEWORKS, ROOT, shown
 from pipeline import coursework, exercises, hidden_tests, source
 from submissions import ALTERNATIVE, WRONG, answer_source
 
@@ -155,7 +155,19 @@ class _ModuleLevel(ast.NodeVisitor):
         pass
 
     def visit_ListComp(self, node):
-        self.visit(node.generators[0].iter)      # the one part evaluated in the cell's scope
+        # the first iterable is evaluated in the cell's scope; the rest reads the
+        # cell's names too, except those the comprehension binds itself
+        self.visit(node.generators[0].iter)
+        inner = _ModuleLevel()
+        for part in [getattr(node, "elt", None), getattr(node, "key", None),
+                     getattr(node, "value", None), *node.generators[1:],
+                     *(test for generator in node.generators for test in generator.ifs)]:
+            if part is not None:
+                inner.visit(part)
+        own = {target.id for generator in node.generators
+               for target in ast.walk(generator.target) if isinstance(target, ast.Name)}
+        own |= {name for name, _ in inner.stored}
+        self.loaded += [(name, line) for name, line in inner.loaded if name not in own]
 
     visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_ListComp
 
@@ -269,10 +281,11 @@ def test_no_task_gives_the_answer_away():
 @pytest.mark.parametrize("framework", FRAMEWORKS.tags)
 def test_student_version_keeps_every_exercise_and_task(course, framework):
     text = all_source(notebook(course, "release", framework))
-    statements = [p.piece.body for p in chapter_pieces() if p.piece and p.piece.kind == "exercise"]
+    statements = [shown(p.piece.body) for p in chapter_pieces()
+                  if p.piece and p.piece.kind == "exercise"]
     for number, statement in enumerate(statements, 1):
         assert f"**练习 {number}**：{statement}" in text
-    tasks = [p.piece.body for p in chapter_pieces() if p.piece and p.piece.kind == "task"]
+    tasks = [shown(p.piece.body) for p in chapter_pieces() if p.piece and p.piece.kind == "task"]
     assert len(tasks) >= ANSWERS
     for task in tasks:
         assert task in text, task

@@ -167,7 +167,9 @@ def test_the_book_needs_no_hidden_tests_and_never_reads_them(book):
         (folder / "a" / "page").mkdir(parents=True)
         (folder / "a" / "page" / "ex-a-check_where.py").write_text(
             "assert where == 'a hidden test ran in the book build'\n", encoding="utf-8")
-        page.write_text(original + EXERCISE + "\nA prose edit: the page is read again.\n",
+        # before the exercise: prose after the last solution would fold with it
+        # in a reader's notebook, which the build refuses (pipeline/reader.py)
+        page.write_text(original + "\nA prose edit: the page is read again.\n" + EXERCISE,
                         encoding="utf-8")
         result, _ = build(book)
         assert result.returncode == 0, log_of(result)[-3000:]

@@ -83,8 +83,9 @@ def test_the_values_in_the_prose_are_this_frameworks(tag):
     from pipeline import values
     glued = values.collect(nb)
     text = re.sub(r"\s+", "", text_of(tag))
-    # the sentence that quotes the SGD epoch time, formatted as the page formats it
-    assert f"随机梯度下降每一轮的用时（{glued['sec_sgd']:.3f}秒）" in text
+    # the sentence that quotes the SGD and GD epoch times, formatted as the page formats them
+    assert (f"随机梯度下降每一轮的用时远远多于梯度下降（{glued['sec_sgd']:.3g}秒对"
+            f"{glued['sec_gd']:.3g}秒）") in text
 
 
 def test_no_glyph_is_missing(tag, edition):

@@ -125,7 +125,7 @@ def chapter_parts():
             inside = True
         elif re.match(r"^`{3,}\{solution-end\}", line):
             inside = False
-        elif not re.match(r"^(`{3,}|:[\w-]+:)", line):
+        elif not re.match(r"^(`{3,}|:[\w-]+:|%)", line):    # % : a MyST comment, never shown
             (solution_prose if inside else other_prose).append(line)
     return code, solution_prose, other_prose
 
@@ -159,7 +159,7 @@ def exercise_statements():
         elif re.match(r"^`{3,}\s*$", line):
             statements.append("\n".join(body).strip())
             body = None
-        elif not re.match(r"^:[\w-]+:", line):
+        elif not re.match(r"^(:[\w-]+:|%)", line):              # options and MyST comments
             body.append(line)
     return statements
 

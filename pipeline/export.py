@@ -22,8 +22,8 @@ AUTHORING_TAGS = ("coursework",)
 
 
 SETUP = """\
-# 准备运行环境。本 notebook 的输出是用 {made_with} 运行得到的。
-# 这一格安装同样版本的 {pinned_names}，以及产生这些输出的 d2lshim {d2lshim_version}
+# 准备运行环境。本书中的输出（构建本书时的那次运行）是用 {made_with} 得到的。
+# 这一格安装同样版本的 {pinned_names}，以及产生那些输出的 d2lshim {d2lshim_version}
 # （本书网站发布的 wheel，按 sha256 校验）；这些版本都已装好时，它什么也不做。
 # 环境变量 D2LSHIM_SOURCE 可以改用 pip 认得的任何来源安装 d2lshim（本地路径、wheel 文件或 URL）。
 # 最好在一个新的虚拟环境里运行：这一格会把当前环境里的这些包换成上面的版本。{platform_note}
@@ -31,7 +31,7 @@ import importlib, importlib.metadata, os, subprocess, sys
 PINNED = {pins!r}
 D2LSHIM = '{d2lshim_version}'
 if sys.version_info[:2] != {python_version!r}:
-    print('注意：这些输出是用 Python {python_text} 得到的，当前是 Python %d.%d；'
+    print('注意：本书的输出是用 Python {python_text} 得到的，当前是 Python %d.%d；'
           '锁定的版本在这个 Python 上可能没有安装包。' % sys.version_info[:2])
 {macos_block}
 def installed(name):

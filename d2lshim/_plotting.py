@@ -100,9 +100,7 @@ def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
         if axis.get_scale() == "log":
             log_ticks(axis)
     if legend:
-        # upper right: the book's curves are losses that fall from the upper left,
-        # where "best" still put the legend over the start of a curve
-        axes.legend(legend, fontsize=size, loc="upper right")
+        axes.legend(legend, fontsize=size)
     axes.grid()
 
 

@@ -379,16 +379,3 @@ def test_linear_axes_keep_matplotlibs_ticks():
     finally:
         plt.close("all")
 
-
-def test_the_legend_sits_in_the_upper_right_where_falling_losses_leave_room():
-    """The book's curves are losses falling from the upper left; "best" put the
-    legend over the start of the SGD curve in the time comparison."""
-    # curves through the upper right, where "best" would not put it: the place is fixed
-    axes = plot([1, 2, 3], [[0.25, 0.3, 0.4], [0.25, 0.35, 0.4]], "time", "loss",
-                legend=["gd", "sgd"], xscale="log")
-    try:
-        axes.figure.canvas.draw()
-        legend, box = axes.get_legend().get_window_extent(), axes.get_window_extent()
-        assert legend.x0 > box.x0 + box.width / 2 and legend.y0 > box.y0 + box.height / 2
-    finally:
-        plt.close("all")

@@ -131,3 +131,18 @@ def shown(markdown):
     """``markdown`` as a reader sees it: MyST comment lines (``% …``, such as
     the backing notes, ``% 依据：…``) are never shown."""
     return "\n".join(line for line in markdown.split("\n") if not line.startswith("%"))
+
+
+#: The front matter that makes a MyST page a notebook (jupytext, kernelspec):
+#: the small pages the tests write start with it.
+MYST_HEADER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""

@@ -7,7 +7,6 @@ defects, and the real chapter from the execution cache.
 """
 
 import pathlib
-import shutil
 import subprocess
 import sys
 
@@ -315,18 +314,10 @@ def test_comments_are_dropped_from_notebooks_but_not_code_or_math():
 
 # ---------------------------------------------------------------- the fixture book
 
-FIXTURE = ROOT / "tests" / "fixture_book"
-
-
 @pytest.fixture(scope="module")
 def fixture_book(tmp_path_factory):
-    from test_fixture_book import build, log_of
-    book = tmp_path_factory.mktemp("backing") / "book"
-    shutil.copytree(FIXTURE, book)
-    (book / "_ext").symlink_to(ROOT / "_ext")
-    result, _ = build(book)
-    assert result.returncode == 0, log_of(result)[-4000:]
-    return book
+    from test_fixture_book import built_copy
+    return built_copy(tmp_path_factory, "backing")[0]
 
 
 def build_with(book, page_name, edit):

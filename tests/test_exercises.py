@@ -7,20 +7,9 @@ import pathlib
 import nbformat
 import pytest
 
-from book import FRAMEWORKS
+from book import FRAMEWORKS, MYST_HEADER as HEADER
 from pipeline import coursework, editions, errors, exercises, hidden_tests, merge, source, values
 
-HEADER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
 
 
 def code(text, *tags, points=None):

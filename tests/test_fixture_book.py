@@ -47,13 +47,19 @@ def executed(result):
     return sorted(set(re.findall(r"\[framework-tabs\] (\S+): executed (\w+)", log_of(result))))
 
 
-@pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    book = tmp_path_factory.mktemp("fixture") / "book"
+def built_copy(tmp_path_factory, name):
+    """A copy of the fixture book, built once; returns it and the build's result."""
+    book = tmp_path_factory.mktemp(name) / "book"
     shutil.copytree(FIXTURE, book)
     (book / "_ext").symlink_to(ROOT / "_ext")
     result, _ = build(book)
     assert result.returncode == 0, log_of(result)[-4000:]
+    return book, result
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    book, result = built_copy(tmp_path_factory, "fixture")
     assert executed(result) == sorted((page, tag) for page in ("a/page", "b/page") for tag in TAGS)
     return book
 

@@ -10,20 +10,9 @@ import shutil
 
 import pytest
 
-from book import FRAMEWORKS, ROOT
+from book import FRAMEWORKS, MYST_HEADER as HEADER, ROOT
 from pipeline import cache as cache_module, errors, execute, export, frameworks, merge, outputs, source, values
 
-HEADER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
 
 
 def code(text, tag=None):

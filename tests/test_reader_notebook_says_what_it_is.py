@@ -26,7 +26,7 @@ import nbformat
 import pytest
 
 from chromium import browser  # noqa: F401 (a fixture: skips without Chromium)
-from book import CHAPTER, CHAPTER_PAGE, CHINESE, FRAMEWORKS, ROOT, require_build
+from book import CHAPTER, CHAPTER_PAGE, CHINESE, FRAMEWORKS, MYST_HEADER, ROOT, require_build
 
 EDITIONS = {"full": ROOT / "_build" / "notebooks", "course": ROOT / "_build" / "notebooks-course"}
 COLLAPSED = "jp-MarkdownHeadingCollapsed"      # JupyterLab's cell metadata, written out here
@@ -291,17 +291,7 @@ def test_the_fold_simulation_follows_jupyterlab():
     assert lab_heading_levels("<h2>x</h2>\n## y\nz\n--") == [2, 2, 2]
 
 
-PAGE = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
+PAGE = MYST_HEADER + """
 # T
 
 ## 练习

@@ -61,7 +61,7 @@ import io
 import re
 import tokenize
 
-from . import myst, source
+from . import myst, source, values
 from .errors import BookError
 from .values import CLAIM_MIME
 
@@ -461,16 +461,9 @@ def _note(line, number, block, path):
 
 def claims(nb_framework):
     """``[(record, source line of its cell)]`` of the claims a framework's run recorded."""
-    found = []
-    for cell in nb_framework.cells:
-        if cell.cell_type != "code":
-            continue
-        for output in cell.get("outputs", []):
-            record = output.get("data", {}).get(CLAIM_MIME)
-            if record is not None:     # "quoted": the statement as sentences are compared
-                found.append(({**record, "quoted": normalized(record["statement"])},
-                              cell.metadata.get("source_line")))
-    return found
+    # "quoted": the statement as sentences are compared
+    return [({**record, "quoted": normalized(record["statement"])}, cell.metadata.get("source_line"))
+            for record, cell in values.records_with_cells(nb_framework, CLAIM_MIME)]
 
 
 def code_numbers(nb_framework, sections=()):

@@ -27,12 +27,17 @@ RECORD_MIMES = (VALUE_MIME, CLAIM_MIME)
 ROLE = re.compile(r"\{value\}`(?P<name>[\w.-]+)(?::(?P<format>[^`]*))?`")
 
 
-def _records(nb_framework, mime):
+def records_with_cells(nb_framework, mime):
+    """``(record, the code cell that wrote it)`` for each record of ``mime``."""
     for cell in nb_framework.cells:
         if cell.cell_type == "code":
             for output in cell.get("outputs", []):
                 if mime in output.get("data", {}):
-                    yield output["data"][mime]
+                    yield output["data"][mime], cell
+
+
+def _records(nb_framework, mime):
+    return (record for record, _ in records_with_cells(nb_framework, mime))
 
 
 def collect(nb_framework):

@@ -35,11 +35,12 @@ env: $(VENV)/.installed
 # uv fills the environments (much faster than pip) from the indexes pip's
 # configuration names; PIP_EXTRA_INDEX_URL can point at PyTorch's CPU-only
 # wheel index on Linux: see the README.  pip installs the uv that
-# requirements.txt pins.
-$(VENV)/.installed: requirements.txt pyproject.toml
+# requirements.txt pins and the book's pipeline package (editable), which the
+# tools import.
+$(VENV)/.installed: requirements.txt pyproject.toml pipeline/pyproject.toml
 	@test -x $(PY) || { base=$$(PYTHON="$(PYTHON)" sh tools/supported_python.sh) && \
 		echo "creating $(VENV) with $$base" && $$base -m venv $(VENV); }
-	$(PY) -m pip install --quiet $$(grep '^uv==' requirements.txt)
+	$(PY) -m pip install --quiet $$(grep '^uv==' requirements.txt) --no-deps -e pipeline
 	$(PY) tools/environments.py book
 	touch $@
 

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import pathlib
-import sys
 
 from sphinx.errors import ConfigError
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -22,10 +21,8 @@ from sphinx.util.nodes import process_only_nodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx_external_toc.api import FileItem
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-
-from pipeline import editions  # noqa: E402
-from pipeline.errors import BookError  # noqa: E402
+from pipeline import editions
+from pipeline.errors import BookError
 
 
 class OnlyBeforeReferences(SphinxPostTransform):

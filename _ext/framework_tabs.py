@@ -30,7 +30,6 @@ import json
 import os
 import pathlib
 import shutil
-import sys
 
 import nbformat
 from docutils import nodes
@@ -38,14 +37,12 @@ from sphinx.errors import ConfigError, ExtensionError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-# The pipeline is a package of the repository, beside this folder.
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-
-from pipeline import backing, editions, errors, export, frameworks as frameworks_module, outputs, source  # noqa: E402
-from pipeline import myst  # noqa: E402
-from pipeline import cache as cache_module, environments  # noqa: E402
-from pipeline.cache import OutputCache, module_files, write_atomically  # noqa: E402
-from pipeline.merge import merge  # noqa: E402
+# The book's pipeline package (pipeline/pyproject.toml, installed into .venv)
+from pipeline import backing, editions, errors, export, frameworks as frameworks_module, outputs, source
+from pipeline import myst
+from pipeline import cache as cache_module, environments
+from pipeline.cache import OutputCache, module_files, write_atomically
+from pipeline.merge import merge
 
 logger = logging.getLogger(__name__)
 

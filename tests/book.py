@@ -2,15 +2,13 @@
 
 import pathlib
 import re
-import sys
 
 import nbformat
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from pipeline import cache, frameworks, merge, source  # noqa: E402
+from pipeline import cache, frameworks, merge, source
 
 FRAMEWORKS = frameworks.from_config(ROOT)
 

@@ -37,9 +37,7 @@ def pytest_ignore_collect(collection_path, config):
 
 def pytest_configure(config):
     """Seed d2lshim's default data cache (the one the book build and readers use)."""
-    import sys
-    sys.path.insert(0, str(ROOT / "tools"))
-    from seed_data import seed
+    from seed_data import seed   # tools/ (pytest's pythonpath, pyproject.toml)
     if AIRFOIL_MIRROR.exists():
         seed(AIRFOIL_MIRROR.parent)
 

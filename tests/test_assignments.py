@@ -30,8 +30,7 @@ from book import CHAPTER, CHAPTER_PAGE, FRAMEWORKS, ROOT, shown
 from pipeline import coursework, exercises, hidden_tests, source
 from submissions import ALTERNATIVE, WRONG, answer_source
 
-sys.path.insert(0, str(ROOT / "tools"))
-import assignments  # noqa: E402
+import assignments
 
 AUTOGRADED_POINTS = 6      # decay 2, sampling 1 + 1, duplication 1 + 1
 ANSWERS = 4                # one written conclusion per exercise

@@ -19,8 +19,7 @@ from pipeline.errors import BookError
 from pipeline.myst_to_markdown import convert_notebook
 from pipeline.values import CLAIM_MIME
 
-sys.path.insert(0, str(ROOT / "tools"))
-import backing as backing_tool  # noqa: E402  (tools/backing.py)
+import backing as backing_tool  # (tools/backing.py)
 
 TWO = frameworks.from_list([{"tag": "a", "label": "Alpha", "module": "m_a"},
                             {"tag": "b", "label": "Beta", "module": "m_b"}], "test")

@@ -1,13 +1,11 @@
 """_ext/cjk_spacing.py: no space between two Chinese characters (line breaks of the source, joined words)."""
 
-import sys
 
 from docutils import nodes
 
 from book import CHINESE_BLOCKS, CHINESE_QUOTES, ROOT
 
-sys.path.insert(0, str(ROOT / "_ext"))
-from cjk_spacing import join_cjk_text  # noqa: E402
+from cjk_spacing import join_cjk_text
 
 
 def joined(*children):

@@ -1,13 +1,11 @@
 """_ext/zh_segmenter.py: a dictionary subset that cuts the book's text as the whole one does."""
 
-import sys
 
 import jieba
 
 from book import CHAPTER, ROOT
 
-sys.path.insert(0, str(ROOT / "_ext"))
-from zh_segmenter import Segmenter  # noqa: E402
+from zh_segmenter import Segmenter
 
 DICTIONARY = ROOT / "search_dict.txt"
 

@@ -33,13 +33,12 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-import nbformat  # noqa: E402
+import nbformat
 
-from pipeline import coursework, export, frameworks as frameworks_module, hidden_tests, outputs, source  # noqa: E402
-from pipeline.cache import OutputCache  # noqa: E402
-from pipeline.errors import BookError  # noqa: E402
+from pipeline import coursework, export, frameworks as frameworks_module, hidden_tests, outputs, source
+from pipeline.cache import OutputCache
+from pipeline.errors import BookError
 
 FRAMEWORKS = frameworks_module.from_config(ROOT)
 CHAPTER = ROOT / "chapters" / "chapter_optimization" / "minibatch-sgd.md"

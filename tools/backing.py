@@ -25,13 +25,11 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tools"))
 
-from notebooks import framework_pages  # noqa: E402
+from notebooks import framework_pages
 
-from pipeline import backing, execute, frameworks as frameworks_module, myst, outputs  # noqa: E402
-from pipeline.cache import OutputCache  # noqa: E402
+from pipeline import backing, execute, frameworks as frameworks_module, myst, outputs
+from pipeline.cache import OutputCache
 
 
 class NotInCache(Exception):

@@ -28,9 +28,8 @@ import sys
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from pipeline import editions, frameworks as frameworks_module, system  # noqa: E402
+from pipeline import editions, frameworks as frameworks_module, system
 
 EDITION_ENV = "BOOK_FRAMEWORK_EDITION"
 MISSING_GLYPH = re.compile(r"^Missing character: .*$", re.M)

@@ -18,13 +18,11 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-sys.path.insert(0, str(ROOT / "tools"))
-from notebooks import framework_pages  # noqa: E402
+from notebooks import framework_pages
 
-from pipeline import execute, frameworks as frameworks_module, outputs, source, values  # noqa: E402
-from pipeline.cache import OutputCache  # noqa: E402
+from pipeline import execute, frameworks as frameworks_module, outputs, source, values
+from pipeline.cache import OutputCache
 
 
 def book_cell_seconds(nb_framework):

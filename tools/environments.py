@@ -23,18 +23,21 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from pipeline import installer  # noqa: E402  (standard library only: runs before .venv is filled)
+# installed first of all by `make env` (pipeline/pyproject.toml); installer
+# needs the standard library only, as this runs before .venv is filled
+from pipeline import installer
 
 #: d2lshim's own tests: run in each framework's environment.
 D2LSHIM_TESTS = "tests/d2lshim"
 
 
 def fill_book_environment():
-    """Install requirements.txt and d2lshim (editable) into this interpreter's environment."""
+    """Install requirements.txt, d2lshim and the book's pipeline package (both
+    editable) into this interpreter's environment."""
     uv = installer.uv()
-    for args in (["-r", str(ROOT / "requirements.txt")], ["--no-deps", "-e", str(ROOT)]):
+    for args in (["-r", str(ROOT / "requirements.txt")],
+                 ["--no-deps", "-e", str(ROOT), "-e", str(ROOT / "pipeline")]):
         subprocess.run([uv, "pip", "install", "--quiet", "--python", sys.executable,
                         *installer.index_args(), *args], check=True)
 

@@ -46,9 +46,8 @@ import textwrap
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from pipeline import installer  # noqa: E402  (standard library only)
+from pipeline import installer  # (standard library only)
 
 #: mutmut and the packages it needs that the framework environments lack,
 #: exact versions (so that the same mutants are made everywhere).

@@ -17,13 +17,12 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-import nbformat  # noqa: E402
-import yaml  # noqa: E402
+import nbformat
+import yaml
 
-from pipeline import editions, errors, export, frameworks as frameworks_module, outputs, source  # noqa: E402
-from pipeline.cache import OutputCache, write_atomically  # noqa: E402
+from pipeline import editions, errors, export, frameworks as frameworks_module, outputs, source
+from pipeline.cache import OutputCache, write_atomically
 
 
 def toc_files(node):

@@ -21,12 +21,15 @@ import nbformat
 import pytest
 
 from book import ROOT
+from pipeline import frameworks
 from pipeline.cache import FORMAT
 from test_browser import browser  # noqa: F401 (the Chromium fixture)
 from test_environments import add_marker_distribution  # noqa: F401
 
 FIXTURE = ROOT / "tests" / "fixture_book"
-TAGS = ("mxnet", "pytorch", "tensorflow", "numpy")
+#: The fixture's frameworks, as its _config.yml lists them (NumPy among them)
+FIXTURE_FRAMEWORKS = frameworks.from_config(FIXTURE)
+TAGS = FIXTURE_FRAMEWORKS.tags
 
 
 def build(book):
@@ -71,9 +74,9 @@ def html(book, page):
 def test_every_page_shows_its_own_outputs_in_four_tabs(book):
     for page in ("a", "b"):
         text = html(book, f"{page}/page")
-        for label in ("MXNet", "PyTorch", "TensorFlow", "NumPy"):
+        for label in (f.label for f in FIXTURE_FRAMEWORKS):
             assert text.count(f">\n{label}</label>") + text.count(f">{label}</label>") >= 2, label
-        for tag in ("mxnet", "pytorch", "tensorflow"):
+        for tag in TAGS:
             assert f"{page}:{tag}" in text
         assert f"{page}:numpy:3" in text          # the numpy cells used their module
         other = "b" if page == "a" else "a"

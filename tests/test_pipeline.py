@@ -295,7 +295,7 @@ def test_a_malformed_framework_list_says_what_to_write(entries, message):
 
 
 def test_the_book_declares_its_frameworks_once():
-    assert FRAMEWORKS.tags == ("mxnet", "pytorch", "tensorflow", "jax")
+    # the list itself is _config.yml's; here: one default, every module found
     assert FRAMEWORKS.default.tag == "pytorch"
     assert all(cache_module.module_files(fw.module, (ROOT,)) for fw in FRAMEWORKS)
 

@@ -8,8 +8,8 @@ for the site's address, and checked by pip against the sha256 the notebook
 names) and the framework, NumPy and Matplotlib at the versions of the
 framework's lock; the data come from a seeded cache directory.
 
-PyTorch on every ``make test``; MXNet and TensorFlow too in CI (``CI`` set)
-or with ``READER_FRAMEWORKS=all``.
+The default framework's (PyTorch) on every ``make test``; every framework's
+in CI (``CI`` set) or with ``READER_FRAMEWORKS=all``.
 """
 
 import functools
@@ -35,7 +35,8 @@ from pipeline import export, wheel
 AIRFOIL_MIRROR = ROOT.parent / "shared" / "data" / "airfoil_self_noise.dat"
 KERNEL_ONLY = ["ipykernel==7.4.0", "nbclient==0.11.0"]
 EVERY = os.environ.get("CI") or os.environ.get("READER_FRAMEWORKS") == "all"
-FRAMEWORKS = ["pytorch"] + (["mxnet", "tensorflow"] if EVERY else [])
+FRAMEWORKS = [BOOK_FRAMEWORKS.default.tag] + [f.tag for f in BOOK_FRAMEWORKS
+                                               if EVERY and f != BOOK_FRAMEWORKS.default]
 
 RUN = """
 import sys, nbformat

@@ -85,9 +85,12 @@ def read(text, path=None, extensions=myst.EXTENSIONS):
     config = MdParserConfig(enable_extensions=set(extensions))
     try:
         nb = read_myst_markdown_notebook(text, config, add_source_map=True, path=path)
-    except MystMetadataParsingError as error:      # it names the cell's line
-        raise BookError(f"{error}: fix the cell's options (a YAML block or :key: value lines)",
-                        path=path) from None
+    except MystMetadataParsingError as error:
+        # MyST-NB's message says "… cell N at line L could not be read: why"
+        line = re.search(r"\bat line (\d+)\b", str(error))
+        raise BookError(f"{error} (a cell's options are a YAML block between --- lines or "
+                        f":key: value lines; a +++ line's metadata a JSON object)", path=path,
+                        line=int(line[1]) if line else None) from None
     lines = text.splitlines()
     for cell, start in zip(nb.cells, nb.metadata.pop("source_map")):
         cell.metadata["source_line"] = _first_line(cell, start, lines)

@@ -268,7 +268,7 @@ def runnable_notebook(nb_framework, bibliography=None, page=None, framework=None
     path = page.path if page is not None else None
     nb = framework_edition(nb_framework, page, framework)
     tag = nb.metadata.pop("framework", None)
-    del nb.metadata["source_map"]         # a reader's notebook has no page lines
+    nb.metadata.pop("source_map", None)   # a reader's notebook has no page lines
     # each exercise and solution in cells of their own, so that the solutions fold
     nb, solutions = reader.split_at_solutions(nb, path)
     level = reader.exercise_level(nb) if solutions else None

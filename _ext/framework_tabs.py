@@ -240,7 +240,7 @@ def read_page(text):
     env = _APP.env
     path = pathlib.Path(env.doc2path(env.docname))
     try:
-        nb = source.read(text, path, myst_extensions(_APP))
+        nb = source.read(text, path)    # as pipeline.outputs reads it for the merge
     except errors.BookError as error:
         raise ExtensionError(str(error)) from None
     if not source.is_framework_notebook(nb, frameworks):

@@ -3,7 +3,8 @@
 ``source.read`` gives each cell its line from MyST-NB's source map; the
 merged notebook (and a single-framework edition's) carries a ``source_map``
 again, so that Sphinx's and MyST's own warnings on a framework page name the
-line of the ``.md`` file, whichever cell (prose, tab, note) they come from.
+line of the ``.md`` file, whichever cell (prose, tab, note) they come from;
+plain pages and notebook pages without framework cells get a map too.
 The book tests plant unknown directives, an unknown role and a reference to
 no label in a copy of the fixture book (prose only: nothing executes again)
 and read the build's warnings.
@@ -165,8 +166,17 @@ def planted(tmp_path_factory):
                      "plant-framework-only", "plant-solution", "plant-after-solution"):
             if name in line:
                 lines[name] = number
+    # a plain page, and a notebook page without framework cells
+    others = {}
+    for other, name in (("index.md", "plant-plain"), ("c/notes.md", "plant-notebook")):
+        path = book / other
+        others[path] = path.read_text(encoding="utf-8")
+        path.write_text(others[path] + f"\n```{{{name}}}\n```\n", encoding="utf-8")
+        lines[name] = (path, len(others[path].splitlines()) + 2)
     yield book, page, lines
     page.write_text(original, encoding="utf-8")
+    for path, text in others.items():
+        path.write_text(text, encoding="utf-8")
 
 
 def build(book, *args, env=None):
@@ -200,6 +210,9 @@ def test_sphinx_and_myst_warnings_name_the_md_line(planted):
     expect(log, page, lines, ["plant-prose", "plant-after-code", "plant-role",
                               "plant-no-such-label", "plant-framework-only", "plant-solution",
                               "plant-after-solution"])
+    for name in ("plant-plain", "plant-notebook"):
+        path, line = lines[name]
+        assert f"{path}:{line}: WARNING: Unknown directive type: '{name}'" in log, log[-3000:]
 
 
 def test_course_edition_warnings_name_the_md_line(planted):

@@ -317,7 +317,7 @@ def _insert_after_title(nb, cell):
 def _title_lines(markdown):
     """``(first, after)``: the 0-based lines of the first level-1 heading of
     ``markdown`` (the heading's first line and the line after it), or ``None``."""
-    for token in myst.parser(myst_extensions(_APP)).parse(markdown):
+    for token in myst.parser().parse(markdown):
         if token.type == "heading_open" and token.tag == "h1" and token.level == 0:
             return tuple(token.map)
     return None

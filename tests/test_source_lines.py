@@ -10,10 +10,12 @@ no label in a copy of the fixture book (prose only: nothing executes again)
 and read the build's warnings.
 """
 
+import importlib.util
 import os
 import subprocess
 import sys
 
+import nbformat
 import pytest
 
 from book import CHAPTER, MYST_HEADER, ROOT
@@ -81,6 +83,31 @@ def test_a_cell_with_malformed_options_names_page_and_line(tmp_path):
         source.read(text, page)
     line = text.splitlines().index("```{code-cell} ipython3") + 1
     assert str(raised.value).startswith(f"{page}:{line}: Code cell 1 at line {line} could not be read")
+
+
+def framework_tabs():
+    """``_ext/framework_tabs.py``, loaded from its file (``_ext`` is no package)."""
+    spec = importlib.util.spec_from_file_location("framework_tabs", ROOT / "_ext" / "framework_tabs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_download_note_goes_below_the_title_and_keeps_the_lines():
+    """The title is the first level-1 heading as MyST parses it (not a line
+    of a code block that starts with "# "); the note stands at its line, the
+    rest of the first cell at the rest's first line."""
+    first = "(label)=\n```text\n# not a title\n```\n# The title\n\n\nThe rest."
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(first, metadata={"source_line": 20}),
+                nbformat.v4.new_markdown_cell("More.", metadata={"source_line": 30})]
+    source.with_source_map(nb)
+    note = nbformat.v4.new_markdown_cell("The note.")
+    framework_tabs()._insert_after_title(nb, note)
+    assert [c.source for c in nb.cells] == [
+        "(label)=\n```text\n# not a title\n```\n# The title", "The note.", "The rest.", "More."]
+    shift = source.SOURCE_MAP_SHIFT
+    assert [line + shift for line in nb.metadata["source_map"]] == [20, 24, 27, 30]
 
 
 # ---------------------------------------------------------- the built book

@@ -231,14 +231,18 @@ def read_page(text):
     """MyST-NB reader for ``.md`` pages (see the module docstring)."""
     if not text.startswith("---"):
         nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_markdown_cell(text)]
-        return nb
+        nb.cells = [nbformat.v4.new_markdown_cell(text, metadata={"source_line": 1})]
+        return source.with_source_map(nb)
     frameworks = book_frameworks(_APP)
-    nb = source.read(text)
-    if not source.is_framework_notebook(nb, frameworks):
-        return nb
     env = _APP.env
-    page = source.Page(env.docname, pathlib.Path(env.doc2path(env.docname)), text)
+    path = pathlib.Path(env.doc2path(env.docname))
+    try:
+        nb = source.read(text, path)    # as pipeline.outputs reads it for the merge
+    except errors.BookError as error:
+        raise ExtensionError(str(error)) from None
+    if not source.is_framework_notebook(nb, frameworks):
+        return source.with_source_map(nb)
+    page = source.Page(env.docname, path, text)
     # A change of this extension, of the pipeline or of a framework's module
     # (d2lshim: part of the cache key) re-reads the page; the cache key
     # decides whether anything executes.
@@ -282,17 +286,38 @@ def read_page(text):
 
 
 def _insert_after_title(nb, cell):
-    """Put ``cell`` right below the page title (splitting the first cell if needed)."""
+    """Put ``cell`` right below the page title (splitting the first cell if needed).
+
+    The title is the first cell's first level-1 heading, as MyST parses it.
+    ``nb``'s ``source_map`` follows: ``cell`` stands at the title's line, the
+    rest of the first cell at its own.
+    """
     first = nb.cells[0]
     lines = first.source.splitlines() if first.cell_type == "markdown" else []
-    title = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
+    title = _title_lines(first.source) if lines else None
+    source_map = nb.metadata["source_map"]
+    start = source_map[0]
     if title is None:
         nb.cells.insert(0, cell)
+        source_map.insert(0, start)
         return
-    first.source = "\n".join(lines[:title + 1])
-    rest = "\n".join(lines[title + 1:]).strip()
+    end = title[1]
+    first.source = "\n".join(lines[:end])
+    rest = "\n".join(lines[end:]).strip()
+    # the rest starts at its first line that is not blank (strip() dropped those before it)
+    skipped = next((i for i in range(end, len(lines)) if lines[i].strip()), end) - end
     nb.cells[1:1] = [cell] + ([nbformat.v4.new_markdown_cell(rest)] if rest else [])
+    source_map[1:1] = [start + title[0]] + ([start + end + skipped] if rest else [])
     source.renumber_cells(nb, "merged")
+
+
+def _title_lines(markdown):
+    """``(first, after)``: the 0-based lines of the first level-1 heading of
+    ``markdown`` (the heading's first line and the line after it), or ``None``."""
+    for token in myst.parser().parse(markdown):
+        if token.type == "heading_open" and token.tag == "h1" and token.level == 0:
+            return tuple(token.map)
+    return None
 
 
 def fill_slots(app, doctree):

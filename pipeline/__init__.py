@@ -1,7 +1,8 @@
 """The book's pipeline: one MyST source, one executed notebook per framework.
 
-A page is a jupytext MyST-Markdown notebook whose code cells are shared or
-tagged with one framework.  The stages, one module each:
+A page is a jupytext MyST-Markdown notebook (read with MyST-NB's own reader)
+whose code cells are shared or tagged with one framework.  The stages, one
+module each:
 
 ``frameworks``
     the list of frameworks (tag, label, kernel, d2lshim module), read from
@@ -10,7 +11,8 @@ tagged with one framework.  The stages, one module each:
     each framework's own Python environment (from its lock) and its Jupyter
     kernel; what a kernel's environment holds, read from its metadata;
 ``source``
-    source text → notebook with line numbers; framework tab groups checked;
+    source text → notebook, each cell with its line in the page; framework tab
+    groups checked;
     split into one notebook per framework;
 ``execute``
     runs a framework's notebook in a kernel of its own (frameworks one after

@@ -45,16 +45,22 @@ def without_solutions(nb, note=NOTE, path=None):
     """``nb`` without its solution regions; each leaves ``note`` behind.
 
     Works on a page's source notebook and on a framework's executed notebook
-    alike; cells keep their metadata (``source_index`` included).
+    alike; cells keep their metadata (``source_index`` included).  A cell
+    made of what is left of a markdown cell starts at the ``source_line`` of
+    its first piece (the note at its solution's); further down, its lines
+    are off by what was left out above them in that cell.
     """
     out = copy.deepcopy(nb)
     out.cells = []
-    kept, current = [], None
+    kept, current, first_line = [], None, None
+    lines = _PieceLines()
 
     def flush():
         if kept:
             cell = copy.deepcopy(current)
             cell.source = "\n\n".join(kept)
+            if first_line is not None:
+                cell.metadata["source_line"] = first_line
             out.cells.append(cell)
             kept.clear()
 
@@ -65,12 +71,36 @@ def without_solutions(nb, note=NOTE, path=None):
         if part.piece is None:                     # a code cell
             if part.region is None:
                 out.cells.append(copy.deepcopy(part.cell))
-        elif part.piece.kind in ("start", "solution"):
+            continue
+        line = lines.of(part.piece, part.cell)
+        if part.piece.kind in ("start", "solution"):
             kept.append(note)
         elif part.region is None and part.piece.kind != "end":
             kept.append(part.piece.text)
+        else:
+            continue
+        if len(kept) == 1:
+            first_line = line
     flush()
     return out
+
+
+class _PieceLines:
+    """The ``.md`` line of each piece of a markdown cell, pieces asked in order
+    (each piece's text is a part of its cell's source, after the previous one)."""
+
+    def __init__(self):
+        self.cell, self.searched = None, 0
+
+    def of(self, piece, cell):
+        if cell is not self.cell:
+            self.cell, self.searched = cell, 0
+        start = cell.source.find(piece.text, self.searched)
+        line = cell.metadata.get("source_line")
+        if start < 0 or line is None:
+            return line
+        self.searched = start + len(piece.text)
+        return line + cell.source.count("\n", 0, start)
 
 
 def solution_only_values(nb_framework, path=None):

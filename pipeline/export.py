@@ -232,12 +232,15 @@ def framework_edition(nb_framework, page=None, framework=None):
     """One framework's page, still in MyST: what a single-framework edition of
     the book (its PDF) renders.  Hidden cells and grader markers are gone,
     outputs carry no value records, and the prose quotes this framework's
-    values; ``{framework-only}`` blocks stay for Sphinx to keep or drop."""
+    values; ``{framework-only}`` blocks stay for Sphinx to keep or drop.  Its
+    ``source_map`` gives each cell's line in the page, for Sphinx's warnings
+    (:func:`runnable_notebook` leaves it out)."""
     nb = copy.deepcopy(nb_framework)
     # the reader's own Python kernel, not the book's framework kernel that ran it
     nb.metadata["kernelspec"] = dict(source.KERNELSPEC)
     glued = values.collect(nb)
     nb.cells = [c for c in nb.cells if not source.is_hidden(c)]
+    source.with_source_map(nb)
     source.renumber_cells(nb)
     for cell in nb.cells:
         for key in BOOKKEEPING:
@@ -265,6 +268,7 @@ def runnable_notebook(nb_framework, bibliography=None, page=None, framework=None
     path = page.path if page is not None else None
     nb = framework_edition(nb_framework, page, framework)
     tag = nb.metadata.pop("framework", None)
+    nb.metadata.pop("source_map", None)   # a reader's notebook has no page lines
     # each exercise and solution in cells of their own, so that the solutions fold
     nb, solutions = reader.split_at_solutions(nb, path)
     level = reader.exercise_level(nb) if solutions else None

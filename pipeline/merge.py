@@ -12,6 +12,11 @@ source (``source_index``, set by the split), never by position in a cache.
 A source notebook with cells left out (the course edition, see
 ``pipeline/editions.py``) says each code cell's index in the full source in
 the same metadata.
+
+The merged notebook's ``source_map`` (see :func:`pipeline.source.with_source_map`)
+gives every cell the line of the ``.md`` file it stands for: a prose or
+framework cell its own, a tab set its group's first cell, a shared cell's
+output tabs that cell's.  So Sphinx's warnings name the page's lines.
 """
 
 from __future__ import annotations
@@ -45,12 +50,20 @@ def tab_set(slot_prefix, frameworks):
     return "`````{tab-set}\n:sync-group: framework\n" + "\n".join(items) + "\n`````"
 
 
+def _at(new, cell):
+    """``new``, a cell made for ``cell``, at ``cell``'s source line."""
+    line = cell.metadata.get("source_line")
+    if line is not None:
+        new.metadata["source_line"] = line
+    return new
+
+
 def _slot_cell(cell, slot, framework, outputs, remove_input=False):
     tags = [framework.tag] + (["remove-input"] if remove_input else [])
     new = nbformat.v4.new_code_cell(source.without_grader_markers(cell.source),
                                     metadata={"tags": tags, "framework_slot": slot})
     new.outputs = outputs
-    return new
+    return _at(new, cell)
 
 
 def merge(nb, executed, frameworks, page=None):
@@ -85,7 +98,8 @@ def merge(nb, executed, frameworks, page=None):
             number, group = group_of[index]
             if index != group[0]:
                 continue                  # the group was emitted at its first cell
-            cells.append(nbformat.v4.new_markdown_cell(tab_set(f"g{number}", frameworks)))
+            cells.append(_at(nbformat.v4.new_markdown_cell(tab_set(f"g{number}", frameworks)),
+                             cell))
             for framework in frameworks:
                 for i in group:
                     if frameworks.of_cell(nb.cells[i]) == framework:
@@ -103,15 +117,15 @@ def merge(nb, executed, frameworks, page=None):
             slot = f"s{shared_groups}"
             shared.outputs = []
             cells.append(shared)
-            cells.append(nbformat.v4.new_markdown_cell(tab_set(slot, frameworks)))
+            cells.append(_at(nbformat.v4.new_markdown_cell(tab_set(slot, frameworks)), cell))
             for framework in frameworks:
                 cells.append(_slot_cell(cell, f"{slot}-{framework.tag}", framework,
                                         per_framework[framework.tag], remove_input=True))
     merged = copy.deepcopy(nb)
     merged.cells = cells
     for cell in merged.cells:
-        cell.metadata.pop("source_line", None)
         cell.metadata.pop("source_index", None)
+    source.with_source_map(merged)
     source.renumber_cells(merged, "merged")
     merged.metadata["kernelspec"] = dict(source.KERNELSPEC)
     # The outputs are already there: MyST-NB must not execute anything.

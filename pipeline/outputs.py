@@ -21,7 +21,7 @@ LOCK_NAME = ".execution.lock"
 
 def keys(page, frameworks, settings=execute_module.DEFAULT, search_path=()):
     """``(source notebook, {tag: (framework notebook, cache key)})`` of a page."""
-    nb = source.read(page.text)
+    nb = source.read(page.text, page.path)
     source.tab_groups(nb, frameworks, page.path)
     search = (page.path.parent, *search_path)
     found = {}

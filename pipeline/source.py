@@ -1,9 +1,16 @@
 """Source → notebooks: read a page, check its tab groups, split it per framework.
 
-A page is a jupytext MyST-Markdown notebook.  Code cells tagged with a
-framework's tag belong to that framework; untagged code cells are shared.  A
-run of consecutive framework cells (nothing else between them) is one *tab
-group* and must hold a version for every framework.
+A page is a MyST-Markdown notebook (read with MyST-NB's own reader, the one
+Sphinx renders it with).  Code cells tagged with a framework's tag belong to
+that framework; untagged code cells are shared.  A run of consecutive
+framework cells (nothing else between them) is one *tab group* and must hold
+a version for every framework.
+
+Every cell knows the line of the ``.md`` file it starts on
+(``cell.metadata["source_line"]``), from MyST-NB's source map: errors of the
+pipeline name it, and the notebook MyST-NB renders gets it back as its
+``source_map`` (:func:`with_source_map`), so that Sphinx's and MyST's
+warnings name it too.
 """
 
 from __future__ import annotations
@@ -13,8 +20,10 @@ import dataclasses
 import pathlib
 import re
 
-import jupytext
+from myst_nb.core.read import MystMetadataParsingError, read_myst_markdown_notebook
+from myst_parser.config.main import MdParserConfig
 
+from . import myst
 from .errors import BookError
 
 #: Every notebook the pipeline writes runs in the environment's own kernel.
@@ -37,8 +46,6 @@ HIDDEN = (AUTOGRADER, BOOK)
 
 def is_hidden(cell):
     return bool(set(HIDDEN) & set(cell.get("metadata", {}).get("tags", [])))
-
-CODE_CELL_LINE = re.compile(r"^\s*(`{3,}|~{3,})\{code-cell\}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,24 +74,63 @@ def renumber_cells(nb, prefix="cell"):
     return nb
 
 
-def code_cell_lines(text):
-    """Line numbers (1-based) of the ``{code-cell}`` directives, in order."""
-    return [n for n, line in enumerate(text.splitlines(), 1) if CODE_CELL_LINE.match(line)]
+def read(text, path=None, extensions=myst.EXTENSIONS):
+    """A MyST-Markdown text as a notebook, read as MyST-NB reads it (with the
+    MyST ``extensions`` the book enables); every cell knows its source line.
 
-
-def read(text, path=None):
-    """A MyST-Markdown text as a notebook; each code cell knows its source line.
-
-    The line is kept in ``cell.metadata["source_line"]`` for error messages;
-    it is never part of a cache key (prose edits move it).
+    ``cell.metadata["source_line"]`` is the 1-based line of the ``.md`` file:
+    a code cell's ``{code-cell}`` fence, a markdown cell's first line.  It is
+    for messages only, never part of a cache key (prose edits move it).
     """
-    nb = renumber_cells(jupytext.reads(text, fmt="md:myst"))
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    lines = code_cell_lines(text)
-    if len(lines) != len(code):   # e.g. an indented code-cell inside another directive
-        lines = [None] * len(code)
-    for cell, line in zip(code, lines):
-        cell.metadata["source_line"] = line
+    config = MdParserConfig(enable_extensions=set(extensions))
+    try:
+        nb = read_myst_markdown_notebook(text, config, add_source_map=True, path=path)
+    except MystMetadataParsingError as error:
+        # MyST-NB's message says "… cell N at line L could not be read: why"
+        line = re.search(r"\bat line (\d+)\b", str(error))
+        raise BookError(f"{error} (a cell's options are a YAML block between --- lines or "
+                        f":key: value lines; a +++ line's metadata a JSON object)", path=path,
+                        line=int(line[1]) if line else None) from None
+    lines = text.splitlines()
+    for cell, start in zip(nb.cells, nb.metadata.pop("source_map")):
+        cell.metadata["source_line"] = _first_line(cell, start, lines)
+    return renumber_cells(nb)
+
+
+def _first_line(cell, start, lines):
+    """The 1-based line of ``cell``'s first line, from MyST-NB's ``start``.
+
+    For a code (or raw) cell MyST-NB's map holds the 1-based line of its
+    fence.  For a markdown cell it holds the 0-based line where the text
+    after the previous cell begins, before the blank lines that MyST-NB
+    strips from the cell's start: skip those.
+    """
+    if cell.cell_type != "markdown":
+        return start
+    while start < len(lines) and not lines[start]:
+        start += 1
+    return start + 1
+
+
+#: How far the lines that warnings name are past a cell's ``source_map``
+#: entry: MyST-NB starts a cell's tokens at its entry + 1
+#: (``myst_nb.core.nb_to_tokens``), and MyST-Parser makes every token's line
+#: 1-based (+1 again, ``DocutilsRenderer._render_tokens``).  So line ``k``
+#: (0-based) of cell ``i`` is reported as ``source_map[i] + 2 + k``.
+SOURCE_MAP_SHIFT = 2
+
+
+def with_source_map(nb):
+    """``nb`` (changed in place) for MyST-NB: each cell's ``source_line`` moved
+    into the notebook's ``source_map``, so that Sphinx's and MyST's warnings
+    on a cell's first line name its ``source_line`` (and a code cell's, its
+    ``{code-cell}`` fence).  A cell without a line (none the pipeline makes)
+    stands at the line of the cell before it."""
+    line, source_map = 1, []
+    for cell in nb.cells:
+        line = cell.metadata.pop("source_line", None) or line
+        source_map.append(line - SOURCE_MAP_SHIFT)
+    nb.metadata["source_map"] = source_map
     return nb
 
 

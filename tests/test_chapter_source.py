@@ -54,12 +54,3 @@ def test_every_framework_cell_run_has_every_framework():
     nb = source.read(CHAPTER.read_text(encoding="utf-8"))
     groups = source.tab_groups(nb, FRAMEWORKS)   # raises if one lacks a framework
     assert len(groups) >= 10
-
-
-def test_code_cell_lines_point_at_code_cells():
-    text = CHAPTER.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    nb = source.read(text)
-    starts = [c.metadata["source_line"] for c in nb.cells if c.cell_type == "code"]
-    assert len(starts) == sum(c.cell_type == "code" for c in nb.cells) > 30
-    assert all(lines[n - 1].startswith("```{code-cell}") for n in starts)

@@ -344,7 +344,7 @@ class _Sentences:
             elif kind == "link_close":
                 link.pop() if link else None
             elif kind == "substitution_inline":
-                self._add(f"{{{{ {child.content} }}}}", "▣")
+                self._add(myst.substitution_source(child.content), "▣")
             # emphasis markers, images, html: no words of their own
         self._close()
 

@@ -35,6 +35,10 @@ regions (:mod:`pipeline.editions`); ``make assignments`` keeps the tasks,
 stubs the marked code and makes the answer prose one answer cell
 (:mod:`pipeline.coursework`).  A single-block ``{solution}`` directive is a
 region of its own.
+
+The directives are found as Sphinx finds them: with MyST-Parser's markdown-it
+parser and the book's extensions (:mod:`pipeline.myst`), so a colon or tilde
+fence is a directive and a directive line shown in a code block is not.
 """
 
 from __future__ import annotations

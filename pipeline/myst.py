@@ -240,6 +240,11 @@ def role_source(name, content):
     return f"{{{name}}}`{content}`"
 
 
+def substitution_source(name):
+    """How a ``substitution`` reference to ``name`` is written."""
+    return f"{{{{ {name} }}}}"
+
+
 def directive_source(name, argument="", body=""):
     """How a ``{name}`` directive is written (backtick fences; a body, if any,
     on the lines between them)."""

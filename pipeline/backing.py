@@ -344,14 +344,14 @@ class _Sentences:
             elif kind == "link_close":
                 link.pop() if link else None
             elif kind == "substitution_inline":
-                self._add(f"{{{{ {child.content} }}}}", "▣")
+                self._add(myst.substitution_source(child.content), "▣")
             # emphasis markers, images, html: no words of their own
         self._close()
 
     def _role(self, name, content):
-        written = f"{{{name}}}`{content}`"
+        written = myst.role_source(name, content)
         if name == "value":
-            self.values.append(re.split(r"[:`]", content)[0])
+            self.values.append(values.quoted_name(content))
             self._add(written, VALUE_MARK)
         elif name.startswith("cite") or name == "footcite":
             self.cites.append(content)
@@ -359,8 +359,8 @@ class _Sentences:
         elif name in DROPPED_ROLES:
             self._add(written, " ")
         elif name.split(":")[-1] in TITLED_ROLES:
-            title = re.match(r"(?P<title>.*?)\s*<[^>]+>$", content, re.S)
-            self._add(written, title["title"] if title else " ")
+            title = myst.role_title(content)
+            self._add(written, title if title is not None else " ")
         else:                                  # {sub}, {abbr}: their text is read
             self._add(written, content)
 

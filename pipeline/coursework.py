@@ -38,7 +38,7 @@ import re
 
 import nbformat
 
-from . import exercises, export, hidden_tests, source, values
+from . import exercises, export, hidden_tests, myst, source, values
 from .errors import BookError
 from .myst_to_markdown import convert_notebook
 
@@ -98,11 +98,12 @@ def _points(cell, label, path):
 
 
 def _title(nb):
+    """The page's title: its first level-1 heading."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
+            for heading in myst.headings(cell.source):
+                if heading.level == 1:
+                    return heading.title
     return "本节"
 
 

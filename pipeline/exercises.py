@@ -35,20 +35,19 @@ regions (:mod:`pipeline.editions`); ``make assignments`` keeps the tasks,
 stubs the marked code and makes the answer prose one answer cell
 (:mod:`pipeline.coursework`).  A single-block ``{solution}`` directive is a
 region of its own.
+
+The directives are found as Sphinx finds them: with MyST-Parser's markdown-it
+parser and the book's extensions (:mod:`pipeline.myst`), so a colon or tilde
+fence is a directive and a directive line shown in a code block is not.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
+import functools
 
+from . import myst
 from .errors import BookError
-
-#: A directive's opening fence (backticks, tildes or colons) and its name.
-OPENING = re.compile(r"^(?P<fence>`{3,}|~{3,}|:{3,})\{(?P<name>[\w-]+)\}(?P<arg>[^\n]*)$")
-#: Any other opening fence (a plain code block), skipped as a whole.
-PLAIN_OPENING = re.compile(r"^(?P<fence>`{3,}|~{3,})[^`\n]*$")
-OPTION = re.compile(r"^:[\w-]+:.*$")
 
 #: Directives that structure exercises (the others stay inside text pieces).
 STRUCTURE = {"exercise": "exercise", "solution-start": "start", "solution-end": "end",
@@ -61,75 +60,63 @@ class Piece:
 
     ``kind`` is ``text``, ``exercise``, ``start``, ``end``, ``task`` or
     ``solution``; ``text`` is the source of the part (a whole directive for
-    ``exercise``, ``start``, ``end`` and ``solution``); ``body`` the
+    ``exercise``, ``start``, ``end``, ``task`` and ``solution``, fences
+    included; a text part without its surrounding blank lines); ``body`` the
     directive's content without its options; ``arg`` its argument (the
-    exercise's label for ``start``).
+    exercise's label for ``start``); ``options`` its options as ``(name,
+    value)`` pairs; ``line`` the 0-based line of the cell where the part
+    starts.
     """
     kind: str
     text: str
     body: str = ""
     arg: str = ""
-
-
-LABEL = re.compile(r"^:label:\s*(\S+)\s*$", re.M)
+    options: tuple = ()
+    line: int = 0
 
 
 def label(piece):
     """The exercise a piece belongs to: a solution's argument, an exercise's ``:label:``."""
     if piece.kind in ("start", "solution") and piece.arg:
         return piece.arg
-    found = LABEL.search(piece.text)
-    return found.group(1) if found else piece.arg
+    return dict(piece.options).get("label") or piece.arg
 
 
-def _closing(lines, start, fence):
-    """Index of the line closing ``fence`` opened at ``start`` (or the last line)."""
-    char, length = fence[0], len(fence)
-    for index in range(start + 1, len(lines)):
-        stripped = lines[index].strip()
-        if stripped and set(stripped) == {char} and len(stripped) >= length:
-            return index
-    return len(lines) - 1
+def pieces(markdown, extensions=myst.EXTENSIONS):
+    """Split a markdown text at its structure directives, in order.
+
+    The directives are the top-level ones MyST-Parser sees (backtick, tilde
+    or colon fences; options as ``:name:`` lines or a ``---`` block); a
+    directive nested in another one, in a list or in a code block stays in
+    its text piece.
+    """
+    return list(_pieces(markdown, tuple(extensions)))
 
 
-def _body(lines):
-    """A directive's content: its leading ``:option:`` lines dropped."""
-    index = 0
-    while index < len(lines) and OPTION.match(lines[index]):
-        index += 1
-    return "\n".join(lines[index:]).strip()
-
-
-def pieces(markdown):
-    """Split a markdown text at its structure directives, in order."""
+@functools.lru_cache(maxsize=4096)
+def _pieces(markdown, extensions):
+    # every edition, notebook and assignment walks the same cells again
     lines = markdown.split("\n")
-    found, text, index = [], [], 0
+    found, after = [], 0            # after: the first line no piece holds yet
 
-    def flush():
-        if "\n".join(text).strip():
-            found.append(Piece("text", "\n".join(text).strip()))
-        text.clear()
+    def text_until(end):
+        chunk = lines[after:end]
+        if "\n".join(chunk).strip():
+            first = after + next(i for i, line in enumerate(chunk) if line.strip())
+            found.append(Piece("text", "\n".join(chunk).strip(), line=first))
 
-    while index < len(lines):
-        line = lines[index]
-        opening = OPENING.match(line)
-        plain = None if opening else PLAIN_OPENING.match(line)
-        if opening is None and plain is None:
-            text.append(line)
-            index += 1
+    for token, name, arg in myst.directives(markdown, extensions):
+        kind = STRUCTURE.get(name)
+        if kind is None:            # another directive: part of the text around it
             continue
-        end = _closing(lines, index, (opening or plain)["fence"])
-        block = lines[index:end + 1]
-        kind = STRUCTURE.get(opening["name"]) if opening else None
-        if kind is None:           # a plain code block or another directive: opaque text
-            text.extend(block)
-        else:
-            flush()
-            found.append(Piece(kind, "\n".join(block), _body(block[1:-1]),
-                               opening["arg"].strip()))
-        index = end + 1
-    flush()
-    return found
+        start, end = token.map
+        text_until(start)
+        content, _ = myst.body(token)
+        found.append(Piece(kind, "\n".join(lines[start:end]), content.strip(), arg,
+                           tuple(myst.options(token).items()), start))
+        after = end
+    text_until(len(lines))
+    return tuple(found)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,36 +128,50 @@ class Part:
     region: str | None
 
 
-def walk(nb, path=None):
+def source_line(cell, piece):
+    """The ``.md`` line where ``piece`` of ``cell`` starts, when the cell knows
+    its own (``metadata["source_line"]``: the line of its first source line)."""
+    first = cell.metadata.get("source_line")
+    return None if first is None else first + piece.line
+
+
+def walk(nb, path=None, extensions=myst.EXTENSIONS):
     """Every markdown piece and code cell of ``nb`` in order, with its region.
 
     A region's ``start`` and ``end`` pieces belong to it.  Unbalanced
-    regions and tasks outside a solution are errors naming the label.
+    regions and tasks outside a solution are errors naming the label and,
+    when the cells know their source lines, the line.
     """
-    region = None
+    region, opened = None, None          # the open region and where it starts
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             yield Part(None, cell, region)
             continue
-        for piece in pieces(cell.source):
+        for piece in pieces(cell.source, extensions):
+            line = source_line(cell, piece)
             if piece.kind == "start":
                 if region is not None:
                     raise BookError(f"solution-start {piece.arg!r} inside the solution of "
-                                    f"{region!r}: close it with solution-end first", path=path)
+                                    f"{region!r}{f' (line {opened})' if opened else ''}: close it "
+                                    f"with solution-end first", path=path, line=line)
                 if not piece.arg:
                     raise BookError("solution-start needs the exercise's label as its argument",
-                                    path=path)
-                region = piece.arg
+                                    path=path, line=line)
+                region, opened = piece.arg, line
                 yield Part(piece, cell, region)
             elif piece.kind == "end":
                 if region is None:
-                    raise BookError("solution-end without a solution-start", path=path)
+                    raise BookError("solution-end without a solution-start: open the solution "
+                                    "with ```{solution-start} <exercise label>", path=path,
+                                    line=line)
                 yield Part(piece, cell, region)
                 region = None
             elif piece.kind == "task" and region is None:
                 raise BookError("a task block outside a solution: it marks the instruction "
-                                f"inside a solution region ({piece.body[:40]!r}…)", path=path)
+                                f"inside a solution region ({piece.body[:40]!r}…); move it "
+                                f"between solution-start and solution-end", path=path, line=line)
             else:
                 yield Part(piece, cell, region)
     if region is not None:
-        raise BookError(f"the solution of {region!r} has no solution-end", path=path)
+        raise BookError(f"the solution of {region!r} has no solution-end: close it with "
+                        f"```{{solution-end}}", path=path, line=opened)

@@ -139,3 +139,114 @@ def book_extensions(book_root):
     config = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
     listed = ((config or {}).get("parse") or {}).get("myst_enable_extensions")
     return tuple(sorted(listed)) if listed else EXTENSIONS
+
+
+# --------------------------------------------------------------------------
+# Blocks of a page or a cell, found by the parser, with their source lines.
+# ``map`` of a block token is ``[first line, line after it)``, 0-based,
+# counted in the text that was parsed.
+
+def top_level(text, extensions=EXTENSIONS):
+    """The block tokens of ``text`` that are not nested in another block
+    (a list item's or a blockquote's fences and headings are part of those)."""
+    return [token for token in parser(tuple(extensions)).parse(text)
+            if token.level == 0 and token.map is not None]
+
+
+def directives(text, extensions=EXTENSIONS):
+    """``(token, name, argument)`` of each top-level directive of ``text``, in
+    order, with backtick, tilde or colon fences; code blocks are not directives."""
+    for token in top_level(text, extensions):
+        found = directive(token)
+        if found is not None:
+            yield token, found[0], found[1]
+
+
+def options(token):
+    """A directive's options as ``{name: value}``: its ``:name: value`` lines
+    or its ``---`` YAML block (the lines :func:`body` skips)."""
+    _, skip = body(token)
+    lines = token.content.split("\n")[:skip - 1]
+    if lines and lines[0].strip() == "---":
+        import yaml
+
+        loaded = yaml.safe_load("\n".join(lines[1:-1])) or {}
+        return {str(key): "" if value is None else str(value) for key, value in loaded.items()} \
+            if isinstance(loaded, dict) else {}
+    found = {}
+    for line in lines:
+        name, _, value = line[1:].partition(":")
+        found[name] = value.strip()
+    return found
+
+
+@dataclasses.dataclass(frozen=True)
+class Heading:
+    """A top-level heading: ``level`` 1–6, ``title`` its inline text, ``start``
+    and ``end`` its lines in the text (0-based, ``end`` excluded: a setext
+    heading spans two)."""
+    level: int
+    title: str
+    start: int
+    end: int
+
+
+def headings(text, extensions=EXTENSIONS):
+    """The top-level headings of ``text`` (ATX and setext), in order; not the
+    ``#`` lines of code blocks, directive bodies or math."""
+    tokens = parser(tuple(extensions)).parse(text)
+    return [Heading(int(token.tag[1:]), tokens[index + 1].content, *token.map)
+            for index, token in enumerate(tokens)
+            if token.type == "heading_open" and token.level == 0]
+
+
+def math(text, extensions=EXTENSIONS):
+    """The math of ``text`` as written between its delimiters: ``$…$``,
+    ``$$…$$``, amsmath environments and ``{math}`` directives, directive
+    bodies included (not code, where a ``$`` is a dollar)."""
+    for located in walk(text, extensions):
+        token = located.token
+        if token.type in ("math_block", "math_block_label", "amsmath"):
+            yield token.content
+        elif (directive(token) or ("",))[0] == "math":
+            yield body(token)[0]
+        for child in token.children or ():
+            if child.type in ("math_inline", "math_inline_double"):
+                yield child.content
+
+
+def role_pattern(name, content=r"[^`]*"):
+    """A regular expression for the ``{name}`content``` roles of a text.
+
+    A pattern, not the parser: a role's value is written into the text in
+    place (:mod:`pipeline.values`), which needs the role's characters, and
+    markdown-it's tokens carry lines only.  ``content`` names the groups
+    the caller reads inside the backticks.
+    """
+    return re.compile(r"\{" + re.escape(name) + r"\}`(?:" + content + r")`")
+
+
+def role_title(content):
+    """The title of a cross-reference role's ``title <target>`` (``None``
+    when it has none), as Sphinx splits it."""
+    from sphinx.util.nodes import split_explicit_title
+
+    explicit, title, _ = split_explicit_title(content)
+    return title if explicit else None
+
+
+def role_source(name, content):
+    """How a ``{name}`` role holding ``content`` is written."""
+    return f"{{{name}}}`{content}`"
+
+
+def substitution_source(name):
+    """How a ``substitution`` reference to ``name`` is written."""
+    return f"{{{{ {name} }}}}"
+
+
+def directive_source(name, argument="", body=""):
+    """How a ``{name}`` directive is written (backtick fences; a body, if any,
+    on the lines between them)."""
+    opening = f"```{{{name}}}" + (f" {argument}" if argument else "")
+    return "\n".join([opening, *([body] if body else []), "```"])

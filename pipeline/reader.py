@@ -41,11 +41,10 @@ preview) show the solutions unfolded, below their "解答" heading.
 from __future__ import annotations
 
 import copy
-import re
 
 import nbformat
 
-from . import exercises
+from . import exercises, myst
 from .errors import BookError
 
 #: JupyterLab's (and Notebook 7's) cell metadata: this heading's section is folded.
@@ -58,23 +57,10 @@ REGION = "solution_region"
 #: What the page's run glues for the note: the machine that made the outputs.
 MACHINE_VALUES = ("machine_cpu", "machine_logical_cores")
 
-ATX_HEADING = re.compile(r"^(#{1,6})[ \t]")
-FENCE = re.compile(r"^(`{3,}|~{3,})")
-
-
 def heading_levels(markdown):
-    """The levels of the ATX headings of a Markdown text, outside fenced code."""
-    levels, fence = [], None
-    for line in markdown.split("\n"):
-        opening = FENCE.match(line)
-        if fence is None and opening:
-            fence = opening.group(1)
-        elif fence is not None and line.strip().startswith(fence[0] * len(fence)) \
-                and set(line.strip()) == {fence[0]}:
-            fence = None
-        elif fence is None and ATX_HEADING.match(line):
-            levels.append(len(ATX_HEADING.match(line).group(1)))
-    return levels
+    """The levels of the top-level headings of a Markdown text (not the ``#``
+    lines of its code blocks)."""
+    return [heading.level for heading in myst.headings(markdown)]
 
 
 def split_at_solutions(nb, path=None):
@@ -123,7 +109,7 @@ def split_at_solutions(nb, path=None):
             elif kind == "solution":
                 found = True
                 label = exercises.label(part.piece)
-                markdown(part.cell, f"```{{solution-start}} {label}\n```", label)
+                markdown(part.cell, myst.directive_source("solution-start", label), label)
                 markdown(part.cell, part.piece.body, label)
             continue
         if part.cell is not pending_cell or part.region != pending_region:
@@ -152,9 +138,8 @@ def _where(page, label):
     """``path``/``line`` of a solution's ``solution-start`` in the page, for errors."""
     if page is None:
         return {}
-    line = next((n for n, text in enumerate(page.text.splitlines(), 1)
-                 if re.match(r"^(`{3,}|~{3,}|:{3,})\{solution(-start)?\}\s*" + re.escape(label) + r"\s*$",
-                             text)), None)
+    line = next((piece.line + 1 for piece in exercises.pieces(page.text)
+                 if piece.kind in ("start", "solution") and exercises.label(piece) == label), None)
     return {"path": page.path, "line": line}
 
 
@@ -196,21 +181,25 @@ def fold_solutions(nb, level, page=None):
     return nb
 
 
+def _title(cell):
+    """The first level-1 heading of a markdown cell, or ``None``."""
+    return next((h for h in myst.headings(cell.source) if h.level == 1), None)
+
+
 def titled(nb, framework):
-    """The title (the first ``# `` line) names the framework; so does the
-    notebook's ``title`` metadata."""
+    """The title (the first level-1 heading of the first markdown cell) names
+    the framework; so does the notebook's ``title`` metadata."""
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
-        lines = cell.source.split("\n")
-        for number, line in enumerate(lines):
-            if line.startswith("# "):
-                title = f"{line[2:].strip()}（{framework.label} 版）"
-                lines[number] = f"# {title}"
-                cell.source = "\n".join(lines)
-                nb.metadata["title"] = title
-                return nb
-        break
+        heading = _title(cell)
+        if heading is not None:
+            title = f"{heading.title.strip()}（{framework.label} 版）"
+            lines = cell.source.split("\n")
+            lines[heading.start:heading.end] = [f"# {title}"]
+            cell.source = "\n".join(lines)
+            nb.metadata["title"] = title
+        return nb
     return nb
 
 
@@ -236,16 +225,16 @@ def about_cell(nb, glued, claims, framework, setup, solutions):
 
 
 def insert_after_title(nb, cell):
-    """Put ``cell`` right below the title line (splitting the title's cell)."""
+    """Put ``cell`` right below the title (splitting the title's cell)."""
     for index, first in enumerate(nb.cells):
         if first.cell_type != "markdown":
             continue
-        lines = first.source.split("\n")
-        title = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
-        if title is None:
+        heading = _title(first)
+        if heading is None:
             break
-        rest = "\n".join(lines[title + 1:]).strip()
-        first.source = "\n".join(lines[:title + 1])
+        lines = first.source.split("\n")
+        rest = "\n".join(lines[heading.end:]).strip()
+        first.source = "\n".join(lines[:heading.end])
         tail = copy.deepcopy(first)
         tail.source = rest
         nb.cells[index + 1:index + 1] = [cell] + ([tail] if rest else [])

@@ -16,15 +16,21 @@ page and line.
 
 from __future__ import annotations
 
-import re
-
+from . import myst
 from .errors import BookError
 
 VALUE_MIME = "application/vnd.d2lshim.value+json"
 CLAIM_MIME = "application/vnd.d2lshim.claim+json"
 RECORD_MIMES = (VALUE_MIME, CLAIM_MIME)
 
-ROLE = re.compile(r"\{value\}`(?P<name>[\w.-]+)(?::(?P<format>[^`]*))?`")
+#: What a ``{value}`` role holds: a glued name and an optional format spec.
+QUOTED = r"(?P<name>[\w.-]+)(?::(?P<format>[^`]*))?"
+ROLE = myst.role_pattern("value", QUOTED)
+
+
+def quoted_name(content):
+    """The glued name a ``{value}`` role's content quotes (``speed:.1f`` → ``speed``)."""
+    return content.partition(":")[0]
 
 
 def records_with_cells(nb_framework, mime):
@@ -60,7 +66,7 @@ def quoting_line(page, name, within=None):
     if page is None:
         return None
     for number, line in enumerate(page.text.splitlines(), 1):
-        if re.search(r"\{value\}`" + re.escape(name) + r"[:`]", line) and (
+        if any(m["name"] == name for m in ROLE.finditer(line)) and (
                 within is None or within.splitlines()[0] in line):
             return number
     return None
@@ -86,17 +92,14 @@ def for_framework(text, values, page=None, framework=None):
     return ROLE.sub(lambda m: formatted(values, m, page, framework), text)
 
 
-MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
-
-
 def check_not_in_math(text, page=None):
-    """A role inside ``$…$`` would reach MathJax as raw text: refuse it."""
-    for math in MATH.finditer(text):
-        for match in ROLE.finditer(math.group(0)):
-            raise BookError(f"{{value}}`{match['name']}` stands inside math ({math.group(0)!r}), "
+    """A role inside math would reach MathJax as raw text: refuse it."""
+    for math in myst.math(text):
+        for match in ROLE.finditer(math):
+            raise BookError(f"{{value}}`{match['name']}` stands inside math ({math!r}), "
                             f"where roles are not rendered: put it outside the $…$",
                             path=page.path if page is not None else None,
-                            line=quoting_line(page, match["name"], math.group(0)))
+                            line=quoting_line(page, match["name"], math.strip()))
 
 
 def for_every_framework(text, values_by_tag, frameworks, page=None):
@@ -104,5 +107,5 @@ def for_every_framework(text, values_by_tag, frameworks, page=None):
     check_not_in_math(text, page)
     def role(match):
         parts = [f"{f.tag}={formatted(values_by_tag[f.tag], match, page, f)}" for f in frameworks]
-        return "{framework-value}`" + "|".join(parts) + "`"
+        return myst.role_source("framework-value", "|".join(parts))
     return ROLE.sub(role, text)

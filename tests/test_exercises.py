@@ -87,6 +87,87 @@ def test_pieces_split_at_structure_directives_only():
     assert len(kinds) == 4
 
 
+def kinds_of(text):
+    return [p.kind for p in exercises.pieces(text)]
+
+
+@pytest.mark.parametrize("opening, closing", [(":::", ":::"), ("~~~", "~~~"), ("::::", "::::"),
+                                              ("~~~~", "~~~~")])
+def test_colon_and_tilde_fences_are_exercise_directives_too(opening, closing):
+    """``_config.yml`` enables colon_fence: MyST renders these as directives."""
+    text = (f"before\n\n{opening}{{exercise}}\n:label: ex-c\n\nthe question\n{closing}\n\n"
+            f"{opening}{{solution-start}} ex-c\n{closing}\n\n"
+            f"{opening}{{task}}\ndo it\n{closing}\n\nworked\n\n"
+            f"{opening}{{solution-end}}\n{closing}\nafter")
+    found = exercises.pieces(text)
+    assert [(p.kind, p.text if p.kind == "text" else p.body) for p in found] == [
+        ("text", "before"), ("exercise", "the question"), ("start", ""), ("task", "do it"),
+        ("text", "worked"), ("end", ""), ("text", "after")]
+    assert exercises.label(found[1]) == "ex-c" and exercises.label(found[2]) == "ex-c"
+
+
+def test_options_may_be_a_yaml_block():
+    text = "```{exercise}\n---\nlabel: ex-yaml\nclass: hard\n---\nthe question\n```"
+    (piece,) = exercises.pieces(text)
+    assert (piece.kind, piece.body, exercises.label(piece)) == ("exercise", "the question", "ex-yaml")
+    assert dict(piece.options) == {"label": "ex-yaml", "class": "hard"}
+    colon = exercises.pieces(":::{exercise}\n:label: ex-colon\n:class: hard\n\nq\n:::")[0]
+    assert (colon.body, exercises.label(colon)) == ("q", "ex-colon")
+
+
+@pytest.mark.parametrize("text", [
+    "````markdown\n```{task}\nshown, not a task\n```\n````",            # a longer fence
+    "~~~markdown\n```{task}\nshown, not a task\n```\n~~~",              # a tilde fence
+    "  ```text\n```{task}\nshown, not a task\n  ```",                    # an indented fence
+    "<!--\n```{task}\na draft, commented out\n```\n-->",                # an HTML comment
+    "    ```{task}\n    indented code\n    ```",                          # indented code
+    "1. a step:\n\n   ```{task}\n   in a list\n   ```",                  # inside a list item
+])
+def test_a_directive_line_inside_code_or_another_block_does_not_split(text):
+    found = exercises.pieces("before\n\n" + text + "\n\nafter")
+    assert [(p.kind, p.text) for p in found] == [("text", "before\n\n" + text + "\n\nafter")]
+
+
+def test_nested_directives_stay_inside_their_piece():
+    exercise = ("::::{exercise}\n:label: ex-n\n\nthe question\n\n:::{note}\na hint\n:::\n\n"
+                "```python\nx = 1\n```\n::::")
+    task = "````{task}\ndo this:\n\n```{task}\nnot a second task\n```\n````"
+    framework_only = "````{framework-only} mxnet\n```{task}\nnot a task here\n```\n````"
+    found = exercises.pieces("\n\n".join([exercise, task, framework_only]))
+    assert [p.kind for p in found] == ["exercise", "task", "text"]
+    assert found[0].body == "the question\n\n:::{note}\na hint\n:::\n\n```python\nx = 1\n```"
+    assert found[1].body == "do this:\n\n```{task}\nnot a second task\n```"
+    assert found[2].text == framework_only
+
+
+def test_a_piece_is_the_exact_source_and_knows_its_line():
+    """Editions and notebooks copy ``Piece.text``: byte for byte what the author wrote
+    (trailing spaces, option spelling, fence length), without the blank lines around."""
+    exercise = "````{exercise}   \n:label:   ex-x  \n\n  the question  \n````  "
+    start = "```{solution-start}  ex-x\n:class:dropdown\n```"
+    text = f"\n\n  intro  \nline two\n\n\n{exercise}\n{start}\n\nend\n"
+    found = exercises.pieces(text)
+    assert [p.text for p in found] == ["intro  \nline two", exercise, start, "end"]
+    assert [p.line for p in found] == [2, 6, 11, 15]
+    assert [p.kind for p in found] == ["text", "exercise", "start", "text"]
+    assert (found[1].body, exercises.label(found[1]), found[2].arg) == ("the question", "ex-x", "ex-x")
+
+
+@pytest.mark.parametrize("broken, message, line", [
+    ("```{solution-start} ex\n```\n\nno end", "has no solution-end", 3),
+    ("text\n\n```{solution-end}\n```", "without a solution-start", 5),
+    ("```{task}\nloose\n```", "task block outside a solution", 3),
+    ("```{solution-start} a\n```\n\n```{solution-start} b\n```", "inside the solution of 'a' "
+                                                                   r"\(line 3\)", 6),
+])
+def test_region_errors_name_the_line_when_the_cells_know_theirs(broken, message, line):
+    nb = source.read(HEADER + "\n" + broken + "\n")
+    for cell in nb.cells:            # as pipeline/source.py records it: the cell's first line
+        cell.metadata["source_line"] = 3
+    with pytest.raises(errors.BookError, match=rf"^page.md:{line}: .*{message}"):
+        list(exercises.walk(nb, "page.md"))
+
+
 @pytest.mark.parametrize("broken, message", [
     ("```{solution-start} ex\n```\n\nno end", "has no solution-end"),
     ("```{solution-end}\n```", "without a solution-start"),

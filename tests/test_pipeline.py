@@ -309,6 +309,23 @@ def test_runnable_notebook_has_one_framework(cache, tmp_path):
     assert len({c["id"] for c in nb.cells}) == len(nb.cells)
 
 
+@pytest.mark.parametrize("text, refused", [
+    ("Set `$HOME` from {value}`speed` and `$PATH`.", False),     # dollars in code are no math
+    ("```bash\necho $HOME\n```\n\n{value}`speed` s, `$x`.", False),
+    ("In math: $t = {value}`speed`$.", True),
+    ("$$\nt = {value}`speed`\n$$", True),
+    ("```{note}\nA note: $t = {value}`speed`$.\n```", True),     # a directive's prose too
+    ("```{math}\nt = {value}`speed`\n```", True),
+])
+def test_a_value_is_refused_in_math_and_only_there(text, refused):
+    quoted = {f.tag: {"speed": 1.0} for f in FRAMEWORKS}
+    if refused:
+        with pytest.raises(errors.BookError, match=r"\{value\}`speed` stands inside math"):
+            values.for_every_framework(text, quoted, FRAMEWORKS)
+    else:
+        assert "{framework-value}`mxnet=1.0|" in values.for_every_framework(text, quoted, FRAMEWORKS)
+
+
 def test_values_quoted_in_prose_errors_name_the_line(tmp_path):
     text = "\n".join([HEADER, "# T\n", "A value: {value}`speed:.2f` s.\n",
                       "Math: $x = {value}`speed`$.\n"])

@@ -342,6 +342,30 @@ def test_a_solution_that_would_not_fold_exactly_stops_the_build():
         reader_notebook(inside="\n\n### A heading inside")
 
 
+
+@pytest.mark.parametrize("markdown", [
+    "```\n# a comment\n```\n~~~\n# a comment\n~~~\n## 练习\n\n练习 1\n===\n",
+    "text\n\n解答\n--\n\n#### 更深的一级\n",
+    "````\n```\n# still code\n```\n````\n### 练习 2\n",
+])
+def test_the_pipeline_finds_the_headings_jupyterlab_finds(markdown):
+    """What folds a solution is what JupyterLab calls a heading (setext ones
+    included); ``#`` lines in code are not headings."""
+    from pipeline import reader
+    assert reader.heading_levels(markdown) == lab_heading_levels(markdown)
+
+
+def test_the_title_is_the_first_level_1_heading():
+    from pipeline import reader
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("```\n# not the title\n```\n\n小批量\n===\n正文")]
+    reader.titled(nb, FRAMEWORKS.get("jax"))
+    assert nb.cells[0].source == "```\n# not the title\n```\n\n# 小批量（JAX 版）\n正文"
+    assert nb.metadata["title"] == "小批量（JAX 版）"
+    reader.insert_after_title(nb, nbformat.v4.new_markdown_cell("note"))
+    assert [c.source for c in nb.cells] == ["```\n# not the title\n```\n\n# 小批量（JAX 版）",
+                                            "note", "正文"]
+
 @pytest.fixture
 def jupyter(tmp_path):
     """Starts ``jupyter lab`` or ``jupyter notebook`` (Notebook 7) of the book's

@@ -142,7 +142,8 @@ def build(args):
     out = (args.path_output.resolve() if args.path_output else book) / "_build"
     builder = BUILDERS[args.builder]
     output = out / editions.built_name(builder, args.edition)
-    options = ["-b", builder, "-c", str(sphinx_conf(book, out / "conf")),
+    # one conf.py per book, wherever the output goes
+    options = ["-b", builder, "-c", str(sphinx_conf(book, book / "_build" / "conf")),
                "-d", str(out / editions.built_name(".doctrees", args.edition)),
                "-D", f"{editions.EDITION}={args.edition}"]
     if args.framework:

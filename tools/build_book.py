@@ -31,7 +31,6 @@ thousand objects one by one took another 0.5 s.
 
 import argparse
 import hashlib
-import importlib.metadata
 import logging
 import os
 import pathlib
@@ -109,8 +108,9 @@ def sphinx_conf(book, folder):
     local = [*dict.fromkeys(str((book / path).resolve())
              for path in (_yaml(config).get("sphinx") or {}).get("local_extensions", {}).values())]
     added = ADDED.format(book=str(book), local=local)
+    from jupyter_book import __version__      # a few lines; Sphinx loads it as an extension
     key = hashlib.sha256(b"\0".join([config, str(book).encode(), added.encode(),
-                                     importlib.metadata.version("jupyter-book").encode()]))
+                                     __version__.encode()]))
     stamp = f"# made from: {key.hexdigest()}\n"
     conf = folder / "conf.py"
     if conf.is_file() and conf.read_text(encoding="utf-8").startswith(stamp):

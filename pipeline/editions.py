@@ -16,6 +16,7 @@ edition executes nothing the full one has not.
 from __future__ import annotations
 
 import copy
+import functools
 import pathlib
 
 import nbformat
@@ -61,10 +62,16 @@ def latex_document(book):
     fields of ``latex.latex_documents`` (``targetname``, the file the PDFs are
     built from) — the rule of ``jupyter-book build`` (``latex_doc_overrides``
     in ``jupyter_book/config.py``)."""
-    path = pathlib.Path(book) / "_config.yml"
-    config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return dict(_latex_document((pathlib.Path(book) / "_config.yml").read_text(encoding="utf-8")))
+
+
+@functools.lru_cache(maxsize=4)
+def _latex_document(text):
+    """:func:`latex_document` of a ``_config.yml``'s text, parsed once: every
+    page's download links ask for the PDFs' names."""
+    config = yaml.safe_load(text) or {}
     fields = {"title": config["title"]} if "title" in config else {}
-    return {**fields, **((config.get("latex") or {}).get("latex_documents") or {})}
+    return tuple({**fields, **((config.get("latex") or {}).get("latex_documents") or {})}.items())
 
 
 def latex_target(book):

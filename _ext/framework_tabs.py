@@ -19,9 +19,9 @@ notebooks leave the solutions out (``pipeline/editions.py``).
 
 A *single-framework edition* (config value ``framework_edition``, e.g.
 ``sphinx-build -D framework_edition=pytorch``; what ``make pdf`` builds
-through ``tools/build_book.py --framework pytorch``) renders each framework page as that framework's page
-only: its code and outputs, its values in the prose, its ``{framework-only}``
-blocks; no tabs, no other framework's code.
+through ``tools/build_book.py --framework pytorch``) renders each framework
+page as that framework's page only: its code and outputs, its values in the
+prose, its ``{framework-only}`` blocks; no tabs, no other framework's code.
 """
 
 from __future__ import annotations

@@ -11,6 +11,12 @@
 
 An edition is made from the executed notebooks, after the cache: the course
 edition executes nothing the full one has not.
+
+This module also names what an edition builds (:func:`built_name`:
+``_build/html-course``; :func:`pdf_name`: the PDFs, after the LaTeX target
+of ``_config.yml``) and the Sphinx configuration values that choose an
+edition (:data:`EDITION`, :data:`FRAMEWORK_EDITION`), for the build, the
+tools, the Makefile's targets and the tests alike.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from book import CHAPTER_PAGE, CHINESE, FRAMEWORKS, HTML, ROOT
-from pipeline import editions
 from chromium import browser, page, recording_page, search, site  # noqa: F401 (fixtures)
+from pipeline import editions
 
 LABELS = [f.label for f in FRAMEWORKS]
 

@@ -52,7 +52,8 @@ envs: env
 data: env
 	$(PY) tools/seed_data.py $(DATA_MIRROR)
 
-# tools/build_book.py is `jupyter-book build` without a 2-second import.
+# tools/build_book.py: sphinx-build on the conf.py that `jupyter-book config
+# sphinx` writes into _build/conf, one edition at a time.
 book: data envs
 	$(BUILD_BOOK) $(EDITION)
 
@@ -71,8 +72,9 @@ test: data envs
 	$(PY) tools/build_pdf.py --edition course
 	$(PY) tools/environments.py pytest
 
+# notebooks/ (notebooks-course/ for EDITION=course: tools/notebooks.py names it)
 notebooks: data envs
-	$(PY) tools/notebooks.py --edition $(EDITION) --out notebooks$(if $(filter course,$(EDITION)),-course)
+	$(PY) tools/notebooks.py --edition $(EDITION)
 
 # Mutation testing of d2lshim (tools/mutation.py, about 35 minutes): the share
 # of seeded defects its tests catch, each framework module in its environment.
@@ -90,9 +92,8 @@ bench: book
 # drops it, so that the next build executes every framework again (the site
 # notices: a page whose outputs are missing from the cache is read again).
 clean:
-	rm -rf $(BUILD)/html $(BUILD)/jupyter_execute $(BUILD)/.doctrees $(BUILD)/notebooks \
-		$(BUILD)/html-course $(BUILD)/.doctrees-course $(BUILD)/notebooks-course \
-		$(BUILD)/pdf $(BUILD)/pdf-build
+	rm -rf $(BUILD)/html* $(BUILD)/jupyter_execute $(BUILD)/.doctrees* $(BUILD)/notebooks* \
+		$(BUILD)/conf $(BUILD)/pdf $(BUILD)/pdf-build
 
 clean-cache:
 	rm -rf $(BUILD)/framework_cache

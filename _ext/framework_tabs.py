@@ -17,10 +17,11 @@ The frameworks are the config value ``frameworks`` (``sphinx.config`` in
 (config value ``edition``, see ``_ext/editions.py``) the page and its
 notebooks leave the solutions out (``pipeline/editions.py``).
 
-A *single-framework edition* (``BOOK_FRAMEWORK_EDITION=pytorch``, what
-``make pdf`` builds) renders each framework page as that framework's page
-only: its code and outputs, its values in the prose, its ``{framework-only}``
-blocks; no tabs, no other framework's code.
+A *single-framework edition* (config value ``framework_edition``, e.g.
+``sphinx-build -D framework_edition=pytorch``; what ``make pdf`` builds
+through ``tools/build_book.py --framework pytorch``) renders each framework
+page as that framework's page only: its code and outputs, its values in the
+prose, its ``{framework-only}`` blocks; no tabs, no other framework's code.
 """
 
 from __future__ import annotations
@@ -131,19 +132,20 @@ class FrameworkSlot(SphinxDirective):
         return [framework_slot(key=self.arguments[0])]
 
 
-#: The environment variable that selects a single-framework edition.
-EDITION_ENV = "BOOK_FRAMEWORK_EDITION"
-
-
 def single_framework(app):
-    """The framework of a single-framework edition, or ``None`` for the tabbed book."""
-    tag = os.environ.get(EDITION_ENV)
+    """The framework of a single-framework edition (config value
+    ``framework_edition``), or ``None`` for the tabbed book."""
+    return _single_framework(app.config, book_frameworks(app))
+
+
+def _single_framework(config, frameworks):
+    tag = config[editions.FRAMEWORK_EDITION]
     if not tag:
         return None
-    frameworks = book_frameworks(app)
     if tag not in frameworks.tags:
-        raise ConfigError(f"{EDITION_ENV}={tag}: not a framework of this book "
-                          f"({', '.join(frameworks.tags)})")
+        raise ConfigError(f"{editions.FRAMEWORK_EDITION}={tag}: not a framework of this book "
+                          f"(one of {', '.join(frameworks.tags)}, from sphinx.config.frameworks "
+                          f"in _config.yml)")
     return frameworks.get(tag)
 
 
@@ -178,8 +180,7 @@ def bibliography(app):
 
 def notebooks_dir(app):
     """Where the downloadable notebooks go: one folder per edition."""
-    edition = app.config.edition
-    return build_dir(app) / ("notebooks" if edition == "full" else f"notebooks-{edition}")
+    return build_dir(app) / editions.built_name("notebooks", app.config[editions.EDITION])
 
 
 def _downloads(app, page, executed, frameworks):
@@ -198,8 +199,9 @@ def _downloads(app, page, executed, frameworks):
 
 
 def pdf_name(app, framework):
-    """The file name of a framework's PDF: ``<latex target>-<tag>.pdf``."""
-    return f"{pathlib.PurePosixPath(app.config.latex_documents[0][1]).stem}-{framework.tag}.pdf"
+    """The file name of a framework's PDF in this site's ``pdf/`` folder
+    (``pipeline.editions.pdf_name``)."""
+    return editions.pdf_name(app.srcdir, framework.tag)
 
 
 def available_pdfs(app, frameworks):
@@ -469,9 +471,7 @@ def framework_substitutions(app, config):
         **(getattr(config, "myst_substitutions", None) or {}),
         "frameworks": names, "framework_count": str(len(frameworks)),
         # a single-framework edition (one framework's PDF) shows only its own
-        "default_framework": (frameworks.get(os.environ[EDITION_ENV]).label
-                              if os.environ.get(EDITION_ENV) in frameworks.tags
-                              else frameworks.default.label),
+        "default_framework": (_single_framework(config, frameworks) or frameworks.default).label,
         "framework_tags": "、".join(f"`{f.tag}`" for f in frameworks)}
 
 
@@ -484,6 +484,7 @@ def builder_inited(app):
 def setup(app):
     app.setup_extension("editions")
     app.add_config_value("frameworks", None, "env")
+    app.add_config_value(editions.FRAMEWORK_EDITION, "", "env", types=[str])
     app.add_role("framework-value", framework_value_role)
     app.add_node(framework_value, html=(visit_framework_value_html, depart_framework_value_html))
     app.add_directive("framework-only", FrameworkOnly)

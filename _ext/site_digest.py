@@ -15,8 +15,13 @@ import pathlib
 
 
 def _files(app, config):
-    for folder in [*config.html_static_path, *config.locale_dirs]:
-        root = pathlib.Path(app.confdir, folder)
+    # where Sphinx looks for them: static paths relative to the folder of
+    # conf.py (tools/build_book.py writes it into _build/conf), message
+    # catalogs relative to the book's
+    folders = [*((app.confdir, folder) for folder in config.html_static_path),
+               *((app.srcdir, folder) for folder in config.locale_dirs)]
+    for base, folder in folders:
+        root = pathlib.Path(base, folder)
         for path in sorted(root.rglob("*")):
             if path.is_file() and path.suffix != ".mo":     # .mo files are compiled from .po
                 yield root, path

@@ -9,8 +9,9 @@ import re
 
 import pytest
 
-from book import CHAPTER_PAGE, CHINESE, FRAMEWORKS, HTML
+from book import CHAPTER_PAGE, CHINESE, FRAMEWORKS, HTML, ROOT
 from chromium import browser, page, recording_page, search, site  # noqa: F401 (fixtures)
+from pipeline import editions
 
 LABELS = [f.label for f in FRAMEWORKS]
 
@@ -117,7 +118,7 @@ def test_per_framework_notebooks_download(page, site):
     # exactly the PDFs `make pdf` put into the site (all of them in CI, where
     # test_pdf.py checks they are this edition's; none without TeX)
     built = [label for label, tag in zip(LABELS, FRAMEWORKS.tags)
-             if (HTML / "pdf" / f"minibatch-sgd-{tag}.pdf").is_file()]
+             if (HTML / "pdf" / editions.pdf_name(ROOT, tag)).is_file()]
     assert [label for label, _ in pdfs] == built
     for _, href in pdfs:
         response = page.request.get(href)

@@ -4,6 +4,7 @@
 CJK fonts: see the README); these tests read what it wrote.
 """
 
+import pathlib
 import re
 
 import pytest
@@ -12,6 +13,8 @@ from book import CHAPTER, CHAPTER_HTML, FRAMEWORKS, HTML, ROOT, executed_noteboo
 from pipeline import editions, source, system
 
 PDF = ROOT / "_build" / "pdf"
+#: The LaTeX file the PDFs are made from (named in _config.yml)
+LATEX = pathlib.PurePosixPath(editions.latex_target(ROOT))
 IMPORT_LINE = {fw.tag: f"from d2lshim import {fw.module.rpartition('.')[2]} as d2l"
                for fw in FRAMEWORKS}
 
@@ -25,7 +28,7 @@ def pdf_programs():
 
 
 def pdf_of(tag, edition="full"):
-    path = PDF / f"minibatch-sgd-{tag}{editions.folder_suffix(edition)}.pdf"
+    path = PDF / editions.pdf_name(ROOT, tag, edition)
     if not path.exists():
         pytest.fail(f"{path} is missing: run `make pdf EDITION={edition}` (or `make test`, "
                     "which builds both editions' PDFs)")
@@ -37,7 +40,7 @@ def text_of(tag, edition="full"):
 
 
 def latex_dir(tag, edition="full"):
-    return ROOT / "_build" / "pdf-build" / tag / "_build" / f"latex{editions.folder_suffix(edition)}"
+    return ROOT / "_build" / "pdf-build" / tag / "_build" / editions.built_name("latex", edition)
 
 
 @pytest.fixture(params=[fw.tag for fw in FRAMEWORKS])
@@ -89,7 +92,7 @@ def test_the_values_in_the_prose_are_this_frameworks(tag):
 
 
 def test_no_glyph_is_missing(tag, edition):
-    log = (latex_dir(tag, edition) / "minibatch-sgd.log").read_text(errors="replace")
+    log = (latex_dir(tag, edition) / LATEX.with_suffix(".log")).read_text(errors="replace")
     assert "Missing character" not in log
 
 
@@ -97,7 +100,7 @@ def test_every_figure_of_the_run_is_in_the_pdf(tag):
     nb = executed_notebook(tag)
     figures = sum(1 for c in nb.cells if c.cell_type == "code" and not source.is_hidden(c)
                   for o in c.outputs if any(m.startswith("image/") for m in o.get("data", {})))
-    tex = (latex_dir(tag) / "minibatch-sgd.tex").read_text(encoding="utf-8")
+    tex = (latex_dir(tag) / LATEX).read_text(encoding="utf-8")
     assert figures >= 9 and tex.count("\\sphinxincludegraphics") == figures
 
 
@@ -107,7 +110,7 @@ def test_results_tables_are_tables_in_the_pdf(tag):
     lines: exercise 1's is 5 columns, a header row and its 9 runs, each run's
     numbers as the run printed them."""
     nb = executed_notebook(tag)
-    tex = (latex_dir(tag) / "minibatch-sgd.tex").read_text(encoding="utf-8")
+    tex = (latex_dir(tag) / LATEX).read_text(encoding="utf-8")
     tables = re.findall(r"\\begin\{tabulary\}.*?\\end\{tabulary\}", tex, re.S)
     grids = [t for t in tables if "第二轮的波动" in t]
     assert len(grids) == 1, f"exercise 1's results are {len(grids)} LaTeX tables, not one"
@@ -124,11 +127,11 @@ def test_results_tables_are_tables_in_the_pdf(tag):
 
 
 def test_each_edition_links_its_own_three_pdfs(edition):
-    site = ROOT / "_build" / f"html{editions.folder_suffix(edition)}"
+    site = ROOT / "_build" / editions.built_name("html", edition)
     page = site / CHAPTER_HTML.relative_to(HTML)
     html = page.read_text(encoding="utf-8")
     for fw in FRAMEWORKS:
-        href = f"../../pdf/minibatch-sgd-{fw.tag}.pdf"
+        href = f"../../pdf/{editions.pdf_name(ROOT, fw.tag)}"
         assert f'href="{href}"' in html
         linked = (page.parent / href).resolve()
         assert linked.is_file()

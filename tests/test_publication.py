@@ -22,10 +22,10 @@ from book import CHAPTER, CHAPTER_PAGE, FRAMEWORKS, HTML, ROOT, pdf_text, read, 
 from pipeline import editions, exercises, hidden_tests, source, values
 
 BUILD = ROOT / "_build"
-COURSE_HTML = BUILD / "html-course"
+COURSE_HTML = BUILD / editions.built_name("html", "course")
 #: Published, or offered for download by a published page.
-FOLDERS = {"full": [HTML, BUILD / "notebooks"],
-           "course": [COURSE_HTML, BUILD / "notebooks-course"]}
+FOLDERS = {edition: [BUILD / editions.built_name(folder, edition) for folder in ("html", "notebooks")]
+           for edition in editions.EDITIONS}
 MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN SOLUTION", "END SOLUTION")
 
 
@@ -208,7 +208,7 @@ def test_the_course_edition_keeps_the_exercises_and_says_who_has_the_solutions()
     page = page_text(COURSE_HTML / f"{CHAPTER_PAGE}.html")
     assert all(squeeze(re.sub(r"[`*]", "", s)) in page for s in statements)
     assert page.count(note) == len(statements) == 4
-    notebooks = list((BUILD / "notebooks-course").rglob("*.ipynb"))
+    notebooks = list((BUILD / editions.built_name("notebooks", "course")).rglob("*.ipynb"))
     assert len(notebooks) == len(FRAMEWORKS)
     for notebook in notebooks:
         text = squeeze("".join(c.source for c in read(notebook).cells))

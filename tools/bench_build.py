@@ -23,11 +23,15 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+from pipeline import editions
+
 CHAPTER = ROOT / "chapters" / "chapter_optimization" / "minibatch-sgd.md"
 ANCHOR = "```{code-cell} ipython3\ndef time_to_reach"
 #: What a copy of the book leaves out: environments, git, and what the build writes but the cache.
 LEFT_OUT = shutil.ignore_patterns(".venv", ".venvs", ".git", "jupyter_execute", "assignments", *(
-    f"{name}{suffix}" for name in ("html", ".doctrees", "notebooks") for suffix in ("", "-course")))
+    editions.built_name(name, edition) for name in ("html", ".doctrees", "notebooks")
+    for edition in editions.EDITIONS))
 GOALS = {"unchanged rebuild": 3.0, "prose edit": 4.0}
 
 

@@ -3,10 +3,12 @@
     python tools/build_pdf.py [--book .] [--frameworks pytorch ...] [--edition full|course]
 
 For each framework this builds a single-framework edition of the book
-(``BOOK_FRAMEWORK_EDITION``, see ``_ext/framework_tabs.py``) with Jupyter
-Book's LaTeX route and XeLaTeX into ``_build/pdf-build/<tag>/``, and copies
-the PDF to ``_build/pdf/<name>-<tag>.pdf`` and, when the web site has been
-built, into ``_build/html/pdf/``; then it builds that site again, whose pages
+(``tools/build_book.py --framework <tag>``: the config value
+``framework_edition``, see ``_ext/framework_tabs.py``) with Sphinx's LaTeX
+builder and XeLaTeX into ``_build/pdf-build/<tag>/``, and copies the PDF to
+``_build/pdf/<name>-<tag>.pdf`` (``pipeline.editions.pdf_name``: the name is
+the LaTeX target's of ``_config.yml``) and, when the web site has been built,
+into ``_build/html/pdf/``; then it builds that site again, whose pages
 link only the PDFs it has (``make book`` alone links none).  Nothing executes:
 the outputs come from ``_build/framework_cache``.  A glyph missing from the
 fonts is an error, as a warning is under ``-W``.
@@ -19,7 +21,6 @@ fonts is an error, as a warning is under ``-W``.
 from __future__ import annotations
 
 import argparse
-import os
 import pathlib
 import re
 import shutil
@@ -31,28 +32,19 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 from pipeline import editions, frameworks as frameworks_module, system
 
-EDITION_ENV = "BOOK_FRAMEWORK_EDITION"
 MISSING_GLYPH = re.compile(r"^Missing character: .*$", re.M)
-
-
-def pdf_stem(book):
-    """The stem of ``latex.latex_documents.targetname`` in ``_config.yml``."""
-    import yaml
-    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
-    target = ((config.get("latex") or {}).get("latex_documents") or {}).get("targetname", "book.tex")
-    return pathlib.PurePosixPath(target).stem
 
 
 def build(book, framework, edition="full", log=print):
     """Build one framework's PDF of ``edition``; return its path below ``_build/pdf``."""
     out = book / "_build" / "pdf-build" / framework.tag
-    suffix, stem = editions.folder_suffix(edition), pdf_stem(book)
+    stem = pathlib.PurePosixPath(editions.latex_target(book)).stem
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build_book.py"), str(book), "--builder", "pdflatex",
-         "--edition", edition, "--path-output", str(out), "-n", "-W", "--keep-going"],
-        env={**os.environ, EDITION_ENV: framework.tag}, capture_output=True, text=True)
-    latex = out / "_build" / f"latex{suffix}"
+         "--edition", edition, "--framework", framework.tag, "--path-output", str(out),
+         "-n", "-W", "--keep-going"], capture_output=True, text=True)
+    latex = out / "_build" / editions.built_name("latex", edition)
     if result.returncode != 0:
         raise SystemExit(f"error: the {framework.label} PDF ({edition} edition) did not build "
                          f"(log: {latex / (stem + '.log')}):\n{(result.stdout + result.stderr)[-3000:]}")
@@ -61,13 +53,13 @@ def build(book, framework, edition="full", log=print):
     if missing:
         raise SystemExit(f"error: the {framework.label} PDF lacks glyphs (install the fonts "
                          f"named in the README):\n" + "\n".join(missing[:20]))
-    target = book / "_build" / "pdf" / f"{stem}-{framework.tag}{suffix}.pdf"
+    target = book / "_build" / "pdf" / editions.pdf_name(book, framework.tag, edition)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(latex / f"{stem}.pdf", target)
-    site = book / "_build" / f"html{suffix}"
-    if site.is_dir():                  # the page links pdf/<stem>-<tag>.pdf in either edition
+    site = book / "_build" / editions.built_name("html", edition)
+    if site.is_dir():                  # each site's pdf/ has its own edition's, under one name
         (site / "pdf").mkdir(exist_ok=True)
-        shutil.copyfile(target, site / "pdf" / f"{stem}-{framework.tag}.pdf")
+        shutil.copyfile(target, site / "pdf" / editions.pdf_name(book, framework.tag))
     log(f"{framework.label}: {target.relative_to(book)} in {time.perf_counter() - start:.1f} s")
     return target
 
@@ -86,7 +78,7 @@ def main(argv=None):
         return
     for tag in args.frameworks or frameworks.tags:
         build(book, frameworks.get(tag), args.edition)
-    site = book / "_build" / f"html{editions.folder_suffix(args.edition)}"
+    site = book / "_build" / editions.built_name("html", args.edition)
     if site.is_dir():
         # The pages link only the PDFs their site has: read them again (from
         # the execution cache; nothing executes) now that it has these.

@@ -1,13 +1,14 @@
 """``make notebooks``: one runnable notebook per page and framework.
 
-    python tools/notebooks.py [--book .] [--out notebooks] [--edition full|course]
+    python tools/notebooks.py [--book .] [--edition full|course] [--out FOLDER]
 
 Outputs come from the book build's execution cache (``_build/framework_cache``)
 where the code is unchanged, so after ``make book`` nothing executes; the
 prose is always the current source's.  Pages keep their folders below
-``--out`` (``chapters/…/minibatch-sgd-pytorch.ipynb``).  ``--edition course``
-leaves the solutions out, like the course edition of the book
-(``pipeline/editions.py``).
+``--out`` (``chapters/…/minibatch-sgd-pytorch.ipynb``), by default
+``notebooks`` (``notebooks-course`` for the course edition,
+``pipeline.editions.built_name``).  ``--edition course`` leaves the solutions
+out, like the course edition of the book (``pipeline/editions.py``).
 """
 
 from __future__ import annotations
@@ -72,14 +73,16 @@ def write_notebooks(book, out, cache_dir, log=print, edition="full"):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--book", default=str(ROOT), help="the book's root folder")
-    parser.add_argument("--out", default="notebooks")
+    parser.add_argument("--out", default=None,
+                        help="where to write them (default: notebooks, or notebooks-course)")
     parser.add_argument("--cache", default=None,
                         help="execution cache (default: BOOK/_build/framework_cache)")
-    parser.add_argument("--edition", default="full", choices=editions.EDITIONS)
+    parser.add_argument("--edition", default=editions.EDITIONS[0], choices=editions.EDITIONS)
     args = parser.parse_args(argv)
+    out = args.out or editions.built_name("notebooks", args.edition)
     cache = args.cache or pathlib.Path(args.book) / "_build" / "framework_cache"
     try:
-        write_notebooks(args.book, args.out, cache, edition=args.edition)
+        write_notebooks(args.book, out, cache, edition=args.edition)
     except (errors.BookError, errors.ConfigError) as error:
         sys.exit(f"error: {error}")
 

@@ -72,7 +72,8 @@ def directive(token):
 
 def body(token):
     """A directive's body and the number of lines before it in the token (the
-    opening fence and the ``:option:`` lines or the ``---`` options block)."""
+    opening fence, the ``:option:`` lines or the ``---`` options block, and
+    the blank line that may follow them)."""
     lines = token.content.split("\n")
     skip = 0
     if lines and lines[0].strip() == "---":                  # a YAML options block
@@ -80,6 +81,8 @@ def body(token):
         if closing is not None:
             skip = closing + 1
     while skip < len(lines) and OPTION.match(lines[skip]):
+        skip += 1
+    if skip and skip < len(lines) and not lines[skip].strip():   # the blank line after the options
         skip += 1
     return "\n".join(lines[skip:]), 1 + skip
 
@@ -139,3 +142,55 @@ def book_extensions(book_root):
     config = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
     listed = ((config or {}).get("parse") or {}).get("myst_enable_extensions")
     return tuple(sorted(listed)) if listed else EXTENSIONS
+
+
+def options(token):
+    """A directive's options (``:name: value`` lines or a ``---`` YAML block) as a dict."""
+    import yaml
+
+    lines = token.content.split("\n")
+    if lines and lines[0].strip() == "---":
+        closing = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if closing is not None:
+            return dict(yaml.safe_load("\n".join(lines[1:closing])) or {})
+    found = {}
+    for line in lines:
+        if not OPTION.match(line):
+            break
+        name, _, value = line.strip()[1:].partition(":")
+        found[name] = value.strip()
+    return found
+
+
+def role_spans(source, inline_tokens):
+    """``(start, end, token)`` of each role (``myst_role`` token) among the
+    children of ``inline_tokens``, as character offsets in ``source``, the text
+    of the lines those tokens were parsed from.
+
+    markdown-it keeps a role's name and content but neither its place nor its
+    backticks, so each role's markup (``{name}`` and the content between
+    backtick runs of any length) is looked up after the previous role; code
+    spans on the way are stepped over, so that a role quoted in code is not
+    taken for one.
+    """
+    spans, cursor = [], 0
+    for inline in inline_tokens:
+        for child in inline.children or ():
+            if child.type == "code_inline":
+                for candidate in (f"{child.markup}{child.content}{child.markup}",
+                                  f"{child.markup} {child.content} {child.markup}"):
+                    found = source.find(candidate, cursor)
+                    if found >= 0:
+                        cursor = found + len(candidate)
+                        break
+            elif child.type == "myst_role":
+                name = child.meta["name"]
+                found = min(((at, at + len(markup)) for markup in
+                             (f"{{{name}}}{tick}{child.content}{tick}" for tick in
+                              ("`" * n for n in range(1, 6)))
+                             if (at := source.find(markup, cursor)) >= 0), default=None)
+                if found is None:
+                    raise ValueError(f"role {{{name}}} not found in its source")
+                spans.append((*found, child))
+                cursor = found[1]
+    return spans

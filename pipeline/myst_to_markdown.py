@@ -28,7 +28,9 @@ import re
 from . import citations, myst
 from .errors import BookError
 
-#: The book's language, for the titles of admonitions (Sphinx's own translations).
+#: The book's language (``sphinx.config.language`` in ``_config.yml``): the
+#: titles of admonitions and figure numbers are Sphinx's own words in it, as
+#: on the page.  The rest of this module's words are Chinese already.
 LANGUAGE = "zh_CN"
 
 #: Admonitions: Sphinx's English title of each, translated with Sphinx's catalog.
@@ -55,15 +57,16 @@ TITLE = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 BIBLIOGRAPHY_MARK = "\x00bibliography\x00"
 
 
-def _admonition_title(name):
-    catalog = gettext.translation("sphinx", localedir=_sphinx_locale(), languages=[LANGUAGE],
-                                  fallback=True)
-    return catalog.gettext(ADMONITIONS[name])
-
-
-def _sphinx_locale():
+def _sphinx_text(english):
+    """``english`` in :data:`LANGUAGE`, from Sphinx's own catalog (what the page prints)."""
     import sphinx
-    return pathlib.Path(sphinx.__file__).parent / "locale"
+    catalog = gettext.translation("sphinx", localedir=pathlib.Path(sphinx.__file__).parent / "locale",
+                                  languages=[LANGUAGE], fallback=True)
+    return catalog.gettext(english)
+
+
+def _figure_number(number):
+    return _sphinx_text("Fig. %s") % number
 
 
 def _quoted(text):
@@ -239,10 +242,10 @@ class Converter:
 
 # -- the conversions: (converter, argument, options, body, body's line, fence's line) -------
 
-def _exercise(self, argument, options, body, line, _):
+def _exercise(self, argument, options, body, line, fence_line):
     self.exercises += 1
     text = self._body(body, line)
-    title = f"练习 {self.exercises}" + (f"：{argument}" if argument else "")
+    title = f"练习 {self.exercises}" + (f"：{self.convert(argument, fence_line)}" if argument else "")
     if self.exercise_heading:       # a reader's notebook folds solutions under headings
         return f"{'#' * self.exercise_heading} {title}\n\n{text}"
     return f"**{title}**：{text}"
@@ -270,7 +273,7 @@ def _framework_only(self, argument, options, body, line, _):
 
 
 def _admonition(self, argument, options, body, line, fence_line, name=None):
-    title = _admonition_title(name) if name else argument
+    title = _sphinx_text(ADMONITIONS[name]) if name else self.convert(argument, fence_line)
     text = self._body(body, line)
     return _quoted(f"**{title}**" + (f"\n\n{text}" if text else ""))
 
@@ -286,7 +289,8 @@ def _figure(self, argument, options, body, line, fence_line):
     caption = self._body(body, line)
     name = options.get("name")
     if name in self.figures:
-        caption = f"图 {self.figures[name]}：{caption}" if caption else f"图 {self.figures[name]}"
+        number = _figure_number(self.figures[name])
+        caption = f"{number}：{caption}" if caption else number
     return f"{image}\n\n{caption}" if caption else image
 
 
@@ -350,7 +354,7 @@ def _numref(self, text, line):
     number = self.figures[label]
     if titled:
         return titled["title"].replace("%s", str(number)).replace("{number}", str(number))
-    return f"图 {number}"
+    return _figure_number(number)
 
 
 def _value(self, text, line):

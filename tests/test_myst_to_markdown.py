@@ -140,7 +140,8 @@ def test_a_directive_in_a_list_item_keeps_its_indentation():
 
 def test_admonitions_become_quotes_with_their_title():
     assert one("```{warning}\n小心 {eq}`e`。\n```\n\n$$y$$ (e)") == "> **警告**\n>\n> 小心 (1)。\n\n$$y \\tag{1}$$"
-    assert one("```{admonition} 为什么\n因为。\n```") == "> **为什么**\n>\n> 因为。"
+    assert one(":::{admonition} 为什么是式 {eq}`e`\n因为。\n:::\n\n$$y$$ (e)") == \
+        "> **为什么是式 (1)**\n>\n> 因为。\n\n$$y \\tag{1}$$"
 
 
 def test_figures_keep_their_image_caption_and_number():

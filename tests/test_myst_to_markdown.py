@@ -241,7 +241,7 @@ def test_an_unknown_directive_inside_another_names_its_own_line():
 
 
 def test_an_unknown_role_stops_the_conversion_with_page_and_line():
-    fails(["一\n二\n\n- 三 {kbd2}`Ctrl`"], 13, "{kbd2}", "ROLES")
+    fails(["一\n二\n\n- 三\n  四 {kbd2}`Ctrl`"], 14, "{kbd2}", "ROLES")   # the role's own line
 
 
 def test_a_value_role_that_reaches_the_converter_is_an_error():

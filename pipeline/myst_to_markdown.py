@@ -82,8 +82,9 @@ class Converter:
     """Converts the markdown cells of one notebook, keeping numbers across cells.
 
     ``path`` is the page the cells come from (for errors); ``all_markdown``
-    the cells' sources with the file line each starts on (``None`` where
-    unknown), which number the equations in order.
+    the sources of all its markdown cells: their labelled equations and named
+    figures are numbered in order before any cell is converted, as Sphinx
+    numbers them on the page (an ``{eq}`` may point forward).
     """
 
     def __init__(self, all_markdown=(), bibliography=None, framework=None, exercise_heading=None,
@@ -98,7 +99,7 @@ class Converter:
         self.cited = []
         self.equations = {}
         self.sections = {}
-        for text, _ in all_markdown:
+        for text in all_markdown:
             self._number(text)
 
     def _number(self, text):
@@ -125,15 +126,20 @@ class Converter:
     def error(self, message, line):
         return BookError(message, path=self.path, line=line)
 
-    @property
-    def bibliography(self):
+    def bibliography(self, line=None):
+        """The BibTeX file read with pybtex (once); ``line``: the citation that needs it."""
         if self._bibliography is None:
             from pybtex.database import parse_file
+            from pybtex.exceptions import PybtexError
             if self.bibliography_file is None or not pathlib.Path(self.bibliography_file).exists():
-                raise BookError(f"a citation, but the bibliography {self.bibliography_file} "
-                                "does not exist: name it in bibtex_bibfiles (_config.yml)",
-                                path=self.path)
-            self._bibliography = parse_file(str(self.bibliography_file))
+                raise self.error(f"a citation, but the bibliography {self.bibliography_file} "
+                                 "does not exist: name it in bibtex_bibfiles (_config.yml)", line)
+            try:
+                self._bibliography = parse_file(str(self.bibliography_file))
+            except PybtexError as error:
+                raise BookError(f"{error} (pybtex cannot read the bibliography: correct the entry)",
+                                path=self.bibliography_file,
+                                line=getattr(error, "lineno", None)) from None
         return self._bibliography
 
     # -- blocks --------------------------------------------------------------
@@ -189,18 +195,17 @@ class Converter:
         if found is None:       # a ::: code block (``` and ~~~ ones stay as written)
             return _fence(token.info, token.content)
         name, argument = found
-        converter = DIRECTIVES.get(name)
-        if converter is None:
-            raise self.error(
-                f"the notebooks cannot show the directive {{{name}}}: pipeline/myst_to_markdown.py "
-                f"has no conversion of it to plain Markdown (add one to DIRECTIVES, or use a "
-                f"directive it knows: {', '.join(sorted(DIRECTIVES))})", line)
+        converter = DIRECTIVES.get(name) or self._unknown("directive", name, "DIRECTIVES",
+                                                          DIRECTIVES, line)
         content, offset = myst.body(token)
         return converter(self, argument, myst.options(token), content,
                          line + offset if line is not None else None, line)
 
-    def _body(self, content, line):
-        return self.convert(content, line)
+    def _unknown(self, kind, name, table, known, line):
+        raise self.error(
+            f"the notebooks cannot show the {kind} {{{name}}}: pipeline/myst_to_markdown.py has "
+            f"no conversion of it to plain Markdown (add one to {table}, or use a {kind} it "
+            f"knows: {', '.join(sorted(known))})", line)
 
     # -- inline --------------------------------------------------------------
 
@@ -208,22 +213,19 @@ class Converter:
         name, text = token.meta["name"], token.content
         if name.startswith("cite"):
             return self._cite(name.partition(":")[2], text, line)
-        converter = ROLES.get(name)
-        if converter is None:
-            raise self.error(
-                f"the notebooks cannot show the role {{{name}}}: pipeline/myst_to_markdown.py "
-                f"has no conversion of it to plain Markdown (add one to ROLES, or use a role it "
-                f"knows: {', '.join(sorted([*ROLES, 'cite', 'cite:p', 'cite:t']))})", line)
+        converter = ROLES.get(name) or self._unknown("role", name, "ROLES",
+                                                     [*ROLES, "cite", "cite:p", "cite:t"], line)
         return converter(self, text, line)
 
     def _cite(self, role, text, line):
         keys = [key.strip() for key in text.split(",")]
-        missing = [key for key in keys if key not in self.bibliography.entries]
+        bibliography = self.bibliography(line)
+        missing = [key for key in keys if key not in bibliography.entries]
         if missing:
             raise self.error(f"{{cite}} of {', '.join(missing)}, which {self.bibliography_file} "
                              f"does not hold: add the entry or correct the key", line)
         try:
-            cited = citations.cite(role, keys, self.bibliography)
+            cited = citations.cite(role, keys, bibliography)
         except ValueError:
             raise self.error(f"the citation style has no role {{cite:{role}}}", line) from None
         self.cited.extend(key for key in keys if key not in self.cited)
@@ -244,7 +246,7 @@ class Converter:
 
 def _exercise(self, argument, options, body, line, fence_line):
     self.exercises += 1
-    text = self._body(body, line)
+    text = self.convert(body, line)
     title = f"练习 {self.exercises}" + (f"：{self.convert(argument, fence_line)}" if argument else "")
     if self.exercise_heading:       # a reader's notebook folds solutions under headings
         return f"{'#' * self.exercise_heading} {title}\n\n{text}"
@@ -256,7 +258,7 @@ def _solution_heading(self):
 
 
 def _solution(self, argument, options, body, line, _):
-    return f"{_solution_heading(self)}\n\n{self._body(body, line)}"
+    return f"{_solution_heading(self)}\n\n{self.convert(body, line)}"
 
 
 def _only(self, argument, options, body, line, _):
@@ -264,17 +266,17 @@ def _only(self, argument, options, body, line, _):
     HTML nor LaTeX and has none of the build's tags (``html and not course``
     fails, ``not latex`` holds)."""
     from sphinx.util.tags import Tags
-    return self._body(body, line) if Tags().eval_condition(argument) else ""
+    return self.convert(body, line) if Tags().eval_condition(argument) else ""
 
 
 def _framework_only(self, argument, options, body, line, _):
     """Prose that holds for some frameworks only: the notebook of one of them keeps it."""
-    return self._body(body, line) if self.framework in argument.split() else ""
+    return self.convert(body, line) if self.framework in argument.split() else ""
 
 
 def _admonition(self, argument, options, body, line, fence_line, name=None):
     title = _sphinx_text(ADMONITIONS[name]) if name else self.convert(argument, fence_line)
-    text = self._body(body, line)
+    text = self.convert(body, line)
     return _quoted(f"**{title}**" + (f"\n\n{text}" if text else ""))
 
 
@@ -286,7 +288,7 @@ def _math(self, argument, options, body, line, _):
 
 def _figure(self, argument, options, body, line, fence_line):
     image = f"![{options.get('alt', '')}]({argument})"
-    caption = self._body(body, line)
+    caption = self.convert(body, line)
     name = options.get("name")
     if name in self.figures:
         number = _figure_number(self.figures[name])
@@ -322,7 +324,7 @@ DIRECTIVES = {
     "solution": _solution,
     "solution-start": lambda self, *_: _solution_heading(self),
     "solution-end": _dropped,
-    "task": lambda self, argument, options, body, line, _: self._body(body, line),
+    "task": lambda self, argument, options, body, line, _: self.convert(body, line),
     "only": _only,
     "framework-only": _framework_only,
     **{name: (lambda self, *args, name=name: _admonition(self, *args, name=name))
@@ -387,8 +389,7 @@ def convert_notebook(nb, bibliography=None, framework=None, exercise_heading=Non
     bold text (see :mod:`pipeline.reader`); ``path`` is the page, which errors
     name together with the line (each cell's ``source_line`` metadata).
     """
-    markdown = [(c.source, c.metadata.get("source_line")) for c in nb.cells
-                if c.cell_type == "markdown"]
+    markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
     converter = Converter(markdown, bibliography, framework, exercise_heading, path)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -396,6 +397,6 @@ def convert_notebook(nb, bibliography=None, framework=None, exercise_heading=Non
     for cell in nb.cells:       # the reference list: what the notebook cites
         if cell.cell_type == "markdown" and BIBLIOGRAPHY_MARK in cell.source:
             cell.source = cell.source.replace(BIBLIOGRAPHY_MARK, citations.reference_list(
-                converter.cited, converter.bibliography) if converter.cited else "").strip()
+                converter.cited, converter.bibliography()) if converter.cited else "").strip()
     nb.cells = [c for c in nb.cells if c.cell_type != "markdown" or c.source]
     return nb

@@ -217,6 +217,15 @@ def test_a_key_the_bibliography_lacks_is_an_error(bib):
     fails(["一\n\n二 {cite:t}`Nobody.2020`。"], 12, "Nobody.2020", str(bib), bibliography=bib)
 
 
+def test_a_bibliography_pybtex_cannot_read_is_an_error_naming_its_line(tmp_path):
+    bib = tmp_path / "references.bib"
+    bib.write_text("@article{a,\n  title = {x},\n  author = {A, B\n}\n@article{b, title = {y}}\n",
+                   encoding="utf-8")
+    with pytest.raises(BookError) as raised:
+        converted("{cite:t}`a`", bibliography=bib)
+    assert str(raised.value).startswith(f"{bib}:5: "), raised.value
+
+
 # ---------------------------------------------------------------- what is left out
 
 def test_labels_comments_and_markers_are_left_out():

@@ -261,12 +261,18 @@ def _solution(self, argument, options, body, line, _):
     return f"{_solution_heading(self)}\n\n{self.convert(body, line)}"
 
 
-def _only(self, argument, options, body, line, _):
+def _only(self, argument, options, body, line, fence_line):
     """``{only}``: kept when its expression holds for a notebook, which is neither
     HTML nor LaTeX and has none of the build's tags (``html and not course``
     fails, ``not latex`` holds)."""
     from sphinx.util.tags import Tags
-    return self.convert(body, line) if Tags().eval_condition(argument) else ""
+    try:
+        holds = Tags().eval_condition(argument)
+    except Exception as error:      # Sphinx parses the expression with Jinja and says no more
+        raise self.error(f"{{only}} {argument}: not an expression Sphinx can evaluate "
+                         f"({error.__class__.__name__}: {str(error).splitlines()[0]})",
+                         fence_line) from None
+    return self.convert(body, line) if holds else ""
 
 
 def _framework_only(self, argument, options, body, line, _):

@@ -109,6 +109,10 @@ def test_only_blocks_hold_for_a_notebook_as_sphinx_evaluates_them():
     assert one(text) == "不是 PDF。"
 
 
+def test_an_only_expression_sphinx_cannot_evaluate_is_an_error():
+    fails(["一\n\n```{only} html and (\n网页。\n```"], 12, "{only} html and (")
+
+
 def test_framework_only_prose_reaches_its_frameworks_notebooks():
     text = "共同。\n\n```{framework-only} a b\n快（式 {eq}`e`）。\n```\n\n$$x$$ (e)"
     assert one(text, framework="a") == "共同。\n\n快（式 (1)）。\n\n$$x \\tag{1}$$"

@@ -38,7 +38,7 @@ import re
 
 import nbformat
 
-from . import exercises, export, hidden_tests, myst, source, values
+from . import exercises, export, hidden_tests, myst, reader, source, values
 from .errors import BookError
 from .myst_to_markdown import convert_notebook
 
@@ -168,8 +168,8 @@ def instructor_notebook(nb_framework, framework, *, bibliography=None, install_f
         numbers[kind, label] = numbers.get((kind, label), 0) + 1
         return numbers[kind, label]
 
-    def answer(text, label):
-        work.append(_answer_cell(text, label))
+    def answer(text, label, line):
+        work.append(_at(_answer_cell(text, label), line))
         answer_points[label] = ANSWER_POINTS
 
     for part in exercises.walk(nb_framework, path):
@@ -204,20 +204,23 @@ def instructor_notebook(nb_framework, framework, *, bibliography=None, install_f
             continue
         piece = part.piece
         if piece.kind == "exercise":
-            work.append(_read_only(nbformat.v4.new_markdown_cell(prose(piece.text)),
-                                   f"{exercises.label(piece) or len(work)}-statement"))
+            work.append(_at(_read_only(nbformat.v4.new_markdown_cell(prose(piece.text)),
+                                       f"{exercises.label(piece) or len(work)}-statement"),
+                            reader.piece_line(cell, piece.text)))
             statements[exercises.label(piece)] = len(work)
         elif piece.kind == "task":
-            work.append(_read_only(nbformat.v4.new_markdown_cell(prose(piece.body)),
-                                   f"{label}-task{number('task', label)}"))
+            work.append(_at(_read_only(nbformat.v4.new_markdown_cell(prose(piece.body)),
+                                       f"{label}-task{number('task', label)}"),
+                            reader.piece_line(cell, piece.body)))
         elif piece.kind == "start":
             answers = []
         elif piece.kind == "text" and label is not None:
-            answers.append(prose(piece.text))
+            answers.append((prose(piece.text), reader.piece_line(cell, piece.text)))
         elif piece.kind == "end" and answers:
-            answer("\n\n".join(answers), label)
+            answer("\n\n".join(text for text, _ in answers), label, answers[0][1])
         elif piece.kind == "solution":
-            answer(prose(piece.body), exercises.label(piece) or f"solution{len(work)}")
+            answer(prose(piece.body), exercises.label(piece) or f"solution{len(work)}",
+                   reader.piece_line(cell, piece.body))
 
     # each exercise's points, right below its statement (from the back: indices stay valid)
     for label, index in sorted(statements.items(), key=lambda item: -item[1]):
@@ -236,7 +239,9 @@ def instructor_notebook(nb_framework, framework, *, bibliography=None, install_f
     nb.metadata["kernelspec"] = dict(source.KERNELSPEC)
     tag = nb.metadata.pop("framework", None)
     graded = _graded_ids(nb)
-    nb = convert_notebook(nb, bibliography, framework=tag)
+    nb = convert_notebook(nb, bibliography, framework=tag, path=path)
+    for cell in nb.cells:           # the lines served the conversion's errors
+        cell.metadata.pop("source_line", None)
     lost = graded - _graded_ids(nb)
     if lost:
         raise BookError(f"the answers {sorted(lost)} are empty in the {framework.label} "
@@ -283,6 +288,13 @@ def grading(tests, answer_points, has_code):
     if answer_points:
         items.append(f"* 手工评分：本题最后的结论单元格 {_number(answer_points)} 分。")
     return "\n".join([head, "", *items])
+
+
+def _at(cell, line):
+    """``cell`` with the page's line its text comes from, for the conversion's errors."""
+    if line is not None:
+        cell.metadata["source_line"] = line
+    return cell
 
 
 def _answer_cell(text, label):

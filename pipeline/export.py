@@ -228,13 +228,15 @@ def wheel_folder(book):
 WHEELS = "_static/wheels"
 
 
-def framework_edition(nb_framework, page=None, framework=None):
+def framework_edition(nb_framework, page=None, framework=None, keep_lines=False):
     """One framework's page, still in MyST: what a single-framework edition of
     the book (its PDF) renders.  Hidden cells and grader markers are gone,
     outputs carry no value records, and the prose quotes this framework's
     values; ``{framework-only}`` blocks stay for Sphinx to keep or drop.  Its
     ``source_map`` gives each cell's line in the page, for Sphinx's warnings
-    (:func:`runnable_notebook` leaves it out)."""
+    (:func:`runnable_notebook` leaves it out).  With ``keep_lines`` the cells
+    keep their ``source_line`` too, for the errors of a conversion that
+    follows."""
     nb = copy.deepcopy(nb_framework)
     # the reader's own Python kernel, not the book's framework kernel that ran it
     nb.metadata["kernelspec"] = dict(source.KERNELSPEC)
@@ -244,7 +246,8 @@ def framework_edition(nb_framework, page=None, framework=None):
     source.renumber_cells(nb)
     for cell in nb.cells:
         for key in BOOKKEEPING:
-            cell.metadata.pop(key, None)
+            if not (keep_lines and key == "source_line"):
+                cell.metadata.pop(key, None)
         tags = [tag for tag in cell.metadata.get("tags", []) if tag not in AUTHORING_TAGS]
         if "tags" in cell.metadata:
             cell.metadata["tags"] = tags
@@ -266,7 +269,7 @@ def runnable_notebook(nb_framework, bibliography=None, page=None, framework=None
     the title names the framework, a note below it where the outputs were made,
     and the exercises' solutions are folded."""
     path = page.path if page is not None else None
-    nb = framework_edition(nb_framework, page, framework)
+    nb = framework_edition(nb_framework, page, framework, keep_lines=True)
     tag = nb.metadata.pop("framework", None)
     nb.metadata.pop("source_map", None)   # a reader's notebook has no page lines
     # each exercise and solution in cells of their own, so that the solutions fold
@@ -276,7 +279,9 @@ def runnable_notebook(nb_framework, bibliography=None, page=None, framework=None
     if setup is not None:
         first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), 0)
         nb.cells.insert(first_code, setup)
-    nb = convert_notebook(nb, bibliography, framework=tag, exercise_heading=level)
+    nb = convert_notebook(nb, bibliography, framework=tag, exercise_heading=level, path=path)
+    for cell in nb.cells:           # the lines served the conversion's errors
+        cell.metadata.pop("source_line", None)
     if solutions:
         reader.fold_solutions(nb, level, page)
     if framework is not None:

@@ -72,7 +72,8 @@ def directive(token):
 
 def body(token):
     """A directive's body and the number of lines before it in the token (the
-    opening fence and the ``:option:`` lines or the ``---`` options block)."""
+    opening fence, the ``:option:`` lines or the ``---`` options block, and
+    the blank line that may follow them)."""
     lines = token.content.split("\n")
     skip = 0
     if lines and lines[0].strip() == "---":                  # a YAML options block
@@ -80,6 +81,8 @@ def body(token):
         if closing is not None:
             skip = closing + 1
     while skip < len(lines) and OPTION.match(lines[skip]):
+        skip += 1
+    if skip and skip < len(lines) and not lines[skip].strip():   # the blank line after the options
         skip += 1
     return "\n".join(lines[skip:]), 1 + skip
 
@@ -166,7 +169,8 @@ def options(token):
     """A directive's options as ``{name: value}``: its ``:name: value`` lines
     or its ``---`` YAML block (the lines :func:`body` skips)."""
     _, skip = body(token)
-    lines = token.content.split("\n")[:skip - 1]
+    # the options' lines: those body() skips, but a blank line after them
+    lines = [line for line in token.content.split("\n")[:skip - 1] if line.strip()]
     if lines and lines[0].strip() == "---":
         import yaml
 
@@ -175,7 +179,7 @@ def options(token):
             if isinstance(loaded, dict) else {}
     found = {}
     for line in lines:
-        name, _, value = line[1:].partition(":")
+        name, _, value = line.strip()[1:].partition(":")
         found[name] = value.strip()
     return found
 
@@ -250,3 +254,37 @@ def directive_source(name, argument="", body=""):
     on the lines between them)."""
     opening = f"```{{{name}}}" + (f" {argument}" if argument else "")
     return "\n".join([opening, *([body] if body else []), "```"])
+
+
+def role_spans(source, inline_tokens):
+    """``(start, end, token)`` of each role (``myst_role`` token) among the
+    children of ``inline_tokens``, as character offsets in ``source``, the text
+    of the lines those tokens were parsed from.
+
+    markdown-it keeps a role's name and content but neither its place nor its
+    backticks, so each role's markup (``{name}`` and the content between
+    backtick runs of any length) is looked up after the previous role; code
+    spans on the way are stepped over, so that a role quoted in code is not
+    taken for one.
+    """
+    spans, cursor = [], 0
+    for inline in inline_tokens:
+        for child in inline.children or ():
+            if child.type == "code_inline":
+                for candidate in (f"{child.markup}{child.content}{child.markup}",
+                                  f"{child.markup} {child.content} {child.markup}"):
+                    found = source.find(candidate, cursor)
+                    if found >= 0:
+                        cursor = found + len(candidate)
+                        break
+            elif child.type == "myst_role":
+                name = child.meta["name"]
+                found = min(((at, at + len(markup)) for markup in
+                             (f"{{{name}}}{tick}{child.content}{tick}" for tick in
+                              ("`" * n for n in range(1, 6)))
+                             if (at := source.find(markup, cursor)) >= 0), default=None)
+                if found is None:
+                    raise ValueError(f"role {{{name}}} not found in its source")
+                spans.append((*found, child))
+                cursor = found[1]
+    return spans

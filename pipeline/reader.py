@@ -79,6 +79,9 @@ def split_at_solutions(nb, path=None):
     def markdown(cell, text, region):
         new = copy.deepcopy(cell)
         new.source = text
+        line = piece_line(cell, text)
+        if line is not None:
+            new.metadata["source_line"] = line
         if region is not None:
             new.metadata[REGION] = region
         out.cells.append(new)
@@ -118,6 +121,15 @@ def split_at_solutions(nb, path=None):
         pending.append(part.piece.text)
     flush()
     return out, found
+
+
+def piece_line(cell, text):
+    """The file line that ``text``, a piece of ``cell``'s source, starts on
+    (from the cell's ``source_line``), for the errors of a later conversion;
+    ``None`` when the cell has no line or the piece is not found in it."""
+    first = cell.metadata.get("source_line")
+    at = cell.source.find(text.split("\n\n", 1)[0]) if first is not None else -1
+    return first + cell.source.count("\n", 0, at) if at >= 0 else None
 
 
 def exercise_level(nb):

@@ -189,9 +189,17 @@ def _downloads(app, page, executed, frameworks):
     links = {}
     for framework in frameworks:
         path = folder / export.notebook_name(page.name, framework)
-        text = nbformat.writes(export.runnable_notebook(
-            executed[framework.tag], bibliography(app), page, framework,
-            export.book_installation(app.srcdir, framework, app.config.html_baseurl)))
+        try:
+            text = nbformat.writes(export.runnable_notebook(
+                executed[framework.tag], bibliography(app), page, framework,
+                export.book_installation(app.srcdir, framework, app.config.html_baseurl)))
+        except errors.BookError as error:
+            # A directive or role the notebooks cannot show: a warning at its
+            # line (an error under -W), after Sphinx's own about the page;
+            # no notebook that would lack it, and no link to one.
+            logger.warning(f"[{framework.label}] {error.message}", location=(page.name, error.line))
+            path.unlink(missing_ok=True)
+            continue
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             write_atomically(path, text)
         links[framework.tag] = "/" + os.path.relpath(path, app.srcdir)
@@ -216,7 +224,8 @@ def available_pdfs(app, frameworks):
 def _download_cell(app, page, links, frameworks, pdfs):
     """Below the title: the per-framework notebooks, and the PDFs of ``pdfs``."""
     labels = "、".join(f.label for f in frameworks[:-1]) + f" 和 {frameworks[-1].label}"
-    notebooks = " · ".join(f"{{download}}`{f.label} <{links[f.tag]}>`" for f in frameworks)
+    notebooks = " · ".join(f"{{download}}`{f.label} <{links[f.tag]}>`" for f in frameworks
+                           if f.tag in links)
     to_root = "../" * page.name.count("/")
     pdf_links = " · ".join(f'<a class="framework-pdf" href="{to_root}pdf/{pdf_name(app, f)}">{f.label}</a>'
                            for f in frameworks if f.tag in pdfs)

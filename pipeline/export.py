@@ -242,7 +242,7 @@ def framework_edition(nb_framework, page=None, framework=None, keep_lines=False)
     nb.metadata["kernelspec"] = dict(source.KERNELSPEC)
     glued = values.collect(nb)
     nb.cells = [c for c in nb.cells if not source.is_hidden(c)]
-    source.with_source_map(nb)
+    source.with_source_map(nb, keep_lines)
     source.renumber_cells(nb)
     for cell in nb.cells:
         for key in BOOKKEEPING:

@@ -120,15 +120,17 @@ def _first_line(cell, start, lines):
 SOURCE_MAP_SHIFT = 2
 
 
-def with_source_map(nb):
+def with_source_map(nb, keep_lines=False):
     """``nb`` (changed in place) for MyST-NB: each cell's ``source_line`` moved
     into the notebook's ``source_map``, so that Sphinx's and MyST's warnings
     on a cell's first line name its ``source_line`` (and a code cell's, its
     ``{code-cell}`` fence).  A cell without a line (none the pipeline makes)
-    stands at the line of the cell before it."""
+    stands at the line of the cell before it.  ``keep_lines``: copied, not
+    moved (a conversion that follows names them in its errors)."""
     line, source_map = 1, []
     for cell in nb.cells:
-        line = cell.metadata.pop("source_line", None) or line
+        found = cell.metadata.get("source_line") if keep_lines else cell.metadata.pop("source_line", None)
+        line = found or line
         source_map.append(line - SOURCE_MAP_SHIFT)
     nb.metadata["source_map"] = source_map
     return nb

@@ -11,7 +11,6 @@ and read the build's warnings.
 """
 
 import importlib.util
-import os
 import subprocess
 import sys
 
@@ -20,7 +19,7 @@ import pytest
 
 from book import CHAPTER, MYST_HEADER, ROOT
 from pipeline import errors, source
-from test_fixture_book import built_copy, executed, log_of
+from test_fixture_book import FIXTURE_FRAMEWORKS, built_copy, executed, log_of
 
 # ---------------------------------------------------------------- source.read
 
@@ -240,6 +239,15 @@ def test_sphinx_and_myst_warnings_name_the_md_line(planted):
     for name in ("plant-plain", "plant-notebook"):
         path, line = lines[name]
         assert f"{path}:{line}: WARNING: Unknown directive type: '{name}'" in log, log[-3000:]
+    # The readers' notebooks cannot show an unknown directive either: each
+    # framework's conversion warns at the same line, and writes no notebook
+    # that would lack it (nor links one).
+    for framework in FIXTURE_FRAMEWORKS:
+        assert (f"{page}:{lines['plant-prose']}: WARNING: [{framework.label}] the notebooks "
+                f"cannot show the directive {{plant-prose}}") in log, log[-3000:]
+        assert not (book / "_build" / "notebooks" / "a" / f"page-{framework.tag}.ipynb").exists()
+    assert "page-numpy.ipynb" not in (book / "_build" / "html" / "a" / "page.html").read_text(
+        encoding="utf-8")
 
 
 def test_course_edition_warnings_name_the_md_line(planted):
@@ -256,11 +264,9 @@ def test_single_framework_edition_warnings_name_the_md_line(planted, tmp_path):
     """One framework's edition (what a PDF renders), here as HTML: the
     ``{framework-only}`` blocks of other frameworks are left out."""
     book, page, lines = planted
-    env = {**os.environ, "BOOK_FRAMEWORK_EDITION": "numpy"}
     everywhere = ["plant-prose", "plant-after-code", "plant-role", "plant-no-such-label",
                   "plant-solution", "plant-after-solution"]
-    log = build(book, "--path-output", str(tmp_path / "numpy"), env=env)
+    log = build(book, "--path-output", str(tmp_path / "numpy"), "--framework", "numpy")
     expect(log, page, lines, everywhere + ["plant-framework-only"])
-    log = build(book, "--path-output", str(tmp_path / "mxnet"),
-                env={**env, "BOOK_FRAMEWORK_EDITION": "mxnet"})
+    log = build(book, "--path-output", str(tmp_path / "mxnet"), "--framework", "mxnet")
     expect(log, page, lines, everywhere, left_out=["plant-framework-only"])

@@ -8,8 +8,10 @@ output of the first cell of every notebook.
 import os
 import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")   # C++ INFO and WARNING lines
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # the oneDNN notice at start-up
+from ._environment import TENSORFLOW_QUIET
+
+for _name, _value in TENSORFLOW_QUIET.items():
+    os.environ.setdefault(_name, _value)
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402

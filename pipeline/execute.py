@@ -31,6 +31,7 @@ import re
 # The variables that tell a kernel its framework's tag and what a failing
 # claim does: d2lshim's hidden-cell helpers read them.
 from d2lshim._book import CLAIMS_ENV, FRAMEWORK_ENV
+from d2lshim._environment import TENSORFLOW_QUIET
 
 from .errors import BookError
 from .load import LoadMeter
@@ -43,8 +44,7 @@ class Settings:
     timeout: int = 600
     #: added to the kernel's environment: no TensorFlow start-up log lines in
     #: the outputs, no debugger warning on stderr (stderr fails the build)
-    env: tuple = (("TF_CPP_MIN_LOG_LEVEL", "2"), ("TF_ENABLE_ONEDNN_OPTS", "0"),
-                  ("PYDEVD_DISABLE_FILE_VALIDATION", "1"))
+    env: tuple = (*TENSORFLOW_QUIET.items(), ("PYDEVD_DISABLE_FILE_VALIDATION", "1"))
     #: ``check``: a claim that does not hold fails the build; ``report``: it is
     #: recorded and the run goes on (``tools/claims.py --survey``)
     claims: str = "check"

@@ -16,9 +16,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 AIRFOIL_MIRROR = ROOT.parent / "shared" / "data" / "airfoil_self_noise.dat"
 D2LSHIM_TESTS = pathlib.Path(__file__).resolve().parent / "d2lshim"
 
+from d2lshim._environment import TENSORFLOW_QUIET
+
 # Before any framework is imported by a test module.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+for name, value in TENSORFLOW_QUIET.items():
+    os.environ.setdefault(name, value)
 
 
 def pytest_addoption(parser):

@@ -54,3 +54,35 @@ def test_every_framework_cell_run_has_every_framework():
     nb = source.read(CHAPTER.read_text(encoding="utf-8"))
     groups = source.tab_groups(nb, FRAMEWORKS)   # raises if one lacks a framework
     assert len(groups) >= 10
+
+
+
+def page_train_sgd_runs(framework):
+    """``{batch size: (learning rate, epochs)}`` of every ``train_sgd`` call
+    with literal settings in the cells ``framework``'s readers run."""
+    nb = source.read(CHAPTER.read_text(encoding="utf-8"))
+    runs = {}
+    for cell in nb.cells:
+        owner = FRAMEWORKS.of_cell(cell) if cell.cell_type == "code" else None
+        if cell.cell_type != "code" or owner not in (None, FRAMEWORKS.get(framework)):
+            continue
+        code = "\n".join(l for l in cell.source.splitlines() if not l.startswith("%"))
+        for node in ast.walk(ast.parse(code)):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "train_sgd"
+                    and all(isinstance(a, ast.Constant) for a in node.args)):
+                lr, batch_size, *epochs = (a.value for a in node.args)
+                runs[batch_size] = (lr, epochs[0] if epochs else 2)   # train_sgd's default
+    return runs
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS.tags)
+def test_the_benchmark_and_d2lshims_tests_run_the_pages_experiments(framework):
+    """d2lshim.bench.CHAPTER_RUNS is the one copy of the page's settings that
+    the benchmark and d2lshim's tests read: it must be what the page runs."""
+    from d2lshim import bench
+    assert page_train_sgd_runs(framework) == bench.CHAPTER_RUNS
+
+
+def test_d2lshim_has_a_module_for_every_framework_of_the_book():
+    import d2lshim
+    assert {f.module for f in FRAMEWORKS} <= {f"d2lshim.{name}" for name in d2lshim.__all__}

@@ -48,6 +48,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 from pipeline import installer  # (standard library only)
+from d2lshim._environment import TENSORFLOW_QUIET
 
 #: mutmut and the packages it needs that the framework environments lack,
 #: exact versions (so that the same mutants are made everywhere).
@@ -341,8 +342,7 @@ def run_one(framework, files, args, lib, front, scratch):
                MPLCONFIGDIR=str(scratch / "matplotlib"), PYTHONDONTWRITEBYTECODE="1",
                # one thread per worker: --max-children workers share the cores
                OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
-               TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1",
-               TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
+               TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1", **TENSORFLOW_QUIET)
     env.pop("MUTANT_UNDER_TEST", None)
     log = work / "mutmut.log"
     print(f"=== {framework.label} ({framework.module}): mutating {', '.join(files)} "

@@ -11,7 +11,8 @@ from d2lshim._data import download
 from d2lshim._training import RECORD_EVERY
 
 # (learning rate, batch size, epochs): the chapter's four experiments
-CHAPTER_CONFIGS = [(1, 1500, 10), (0.005, 1, 2), (0.4, 100, 2), (0.05, 10, 2)]
+CHAPTER_CONFIGS = [(lr, batch_size, epochs)
+                   for batch_size, (lr, epochs) in bench.CHAPTER_RUNS.items()]
 # What the page (chapters/chapter_optimization/minibatch-sgd.md) says of each
 # experiment's loss, at the strength it says it; loss_min is the lowest
 # possible loss.  Every run's loss gets below 0.25 (loss_min + 0.008): the page

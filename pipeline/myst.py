@@ -239,6 +239,14 @@ def role_title(content):
     return title if explicit else None
 
 
+def role_target(content):
+    """The target of a cross-reference role's ``title <target>`` (or of a
+    bare ``target``), as Sphinx splits it."""
+    from sphinx.util.nodes import split_explicit_title
+
+    return split_explicit_title(content)[2]
+
+
 def role_source(name, content):
     """How a ``{name}`` role holding ``content`` is written."""
     return f"{{{name}}}`{content}`"

@@ -51,8 +51,6 @@ TEXT_ROLES = ("term", "abbr", "dfn", "guilabel", "menuselection", "download")
 #: Roles shown as inline code.
 CODE_ROLES = ("code", "literal", "samp", "file", "kbd", "command", "program", "envvar")
 
-TITLE = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
-
 #: Stands for the reference list until every citation of the notebook is known.
 BIBLIOGRAPHY_MARK = "\x00bibliography\x00"
 
@@ -233,9 +231,9 @@ class Converter:
 
     def _reference_title(self, role, text, line, known):
         """The title of ``text <label>``; for a bare label, what ``known`` gives it."""
-        titled = TITLE.match(text)
-        if titled:
-            return titled["title"]
+        title = myst.role_title(text)
+        if title is not None:
+            return title
         if text in known:
             return known[text]
         raise self.error(f"{{{role}}}`{text}` names nothing in this notebook, so it has no text "
@@ -355,13 +353,13 @@ def _eq(self, text, line):
 
 
 def _numref(self, text, line):
-    titled = TITLE.match(text)
-    label = titled["target"] if titled else text
+    label = myst.role_target(text)
     if label not in self.figures:
         raise self.error(f"{{numref}}`{text}` refers to no named figure of this page", line)
     number = self.figures[label]
-    if titled:
-        return titled["title"].replace("%s", str(number)).replace("{number}", str(number))
+    title = myst.role_title(text)
+    if title is not None:
+        return title.replace("%s", str(number)).replace("{number}", str(number))
     return _figure_number(number)
 
 
@@ -375,8 +373,7 @@ ROLES = {
     "numref": _numref,
     "ref": lambda self, text, line: self._reference_title("ref", text, line, self.sections),
     "doc": lambda self, text, line: self._reference_title("doc", text, line, {}),
-    **{name: (lambda self, text, line: (TITLE.match(text) or {"title": text})["title"])
-       for name in TEXT_ROLES},
+    **{name: (lambda self, text, line: myst.role_title(text) or text) for name in TEXT_ROLES},
     **{name: (lambda self, text, line: f"`{text}`") for name in CODE_ROLES},
     "math": lambda self, text, line: f"${text}$",
     "sub": lambda self, text, line: f"<sub>{text}</sub>",

@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from book import FRAMEWORKS, MYST_HEADER as HEADER, ROOT
-from pipeline import cache as cache_module, errors, execute, export, frameworks, merge, outputs, source, values
+from pipeline import cache as cache_module, errors, execute, export, frameworks, merge, myst, outputs, source, values
 
 
 
@@ -342,3 +342,11 @@ def test_values_quoted_in_prose_errors_name_the_line(tmp_path):
                                    page)
     with pytest.raises(errors.BookError, match=r"cannot format 'fast'"):
         values.for_framework("{value}`speed:.2f`", {"speed": "fast"})
+
+
+def test_the_pipelines_markdown_parser_is_the_books():
+    """Pages are read (source, exercises, backing) with myst.EXTENSIONS where
+    no caller passes the book's list: it must be _config.yml's
+    parse.myst_enable_extensions, or the pipeline and Sphinx would read a
+    page differently (a colon fence a directive for one, text for the other)."""
+    assert myst.EXTENSIONS == myst.book_extensions(ROOT)

@@ -38,7 +38,7 @@ import re
 
 import nbformat
 
-from . import exercises, export, hidden_tests, myst, reader, source, values
+from . import exercises, export, hidden_tests, myst, source, values
 from .errors import BookError
 from .myst_to_markdown import convert_notebook
 
@@ -206,21 +206,21 @@ def instructor_notebook(nb_framework, framework, *, bibliography=None, install_f
         if piece.kind == "exercise":
             work.append(_at(_read_only(nbformat.v4.new_markdown_cell(prose(piece.text)),
                                        f"{exercises.label(piece) or len(work)}-statement"),
-                            reader.piece_line(cell, piece.text)))
+                            exercises.source_line(cell, piece)))
             statements[exercises.label(piece)] = len(work)
         elif piece.kind == "task":
             work.append(_at(_read_only(nbformat.v4.new_markdown_cell(prose(piece.body)),
                                        f"{label}-task{number('task', label)}"),
-                            reader.piece_line(cell, piece.body)))
+                            exercises.source_line(cell, piece, body=True)))
         elif piece.kind == "start":
             answers = []
         elif piece.kind == "text" and label is not None:
-            answers.append((prose(piece.text), reader.piece_line(cell, piece.text)))
+            answers.append((prose(piece.text), exercises.source_line(cell, piece)))
         elif piece.kind == "end" and answers:
             answer("\n\n".join(text for text, _ in answers), label, answers[0][1])
         elif piece.kind == "solution":
             answer(prose(piece.body), exercises.label(piece) or f"solution{len(work)}",
-                   reader.piece_line(cell, piece.body))
+                   exercises.source_line(cell, piece, body=True))
 
     # each exercise's points, right below its statement (from the back: indices stay valid)
     for label, index in sorted(statements.items(), key=lambda item: -item[1]):

@@ -135,7 +135,6 @@ def without_solutions(nb, note=NOTE, path=None):
     out = copy.deepcopy(nb)
     out.cells = []
     kept, current, first_line = [], None, None
-    lines = _PieceLines()
 
     def flush():
         if kept:
@@ -154,7 +153,7 @@ def without_solutions(nb, note=NOTE, path=None):
             if part.region is None:
                 out.cells.append(copy.deepcopy(part.cell))
             continue
-        line = lines.of(part.piece, part.cell)
+        line = exercises.source_line(part.cell, part.piece)
         if part.piece.kind in ("start", "solution"):
             kept.append(note)
         elif part.region is None and part.piece.kind != "end":
@@ -165,24 +164,6 @@ def without_solutions(nb, note=NOTE, path=None):
             first_line = line
     flush()
     return out
-
-
-class _PieceLines:
-    """The ``.md`` line of each piece of a markdown cell, pieces asked in order
-    (each piece's text is a part of its cell's source, after the previous one)."""
-
-    def __init__(self):
-        self.cell, self.searched = None, 0
-
-    def of(self, piece, cell):
-        if cell is not self.cell:
-            self.cell, self.searched = cell, 0
-        start = cell.source.find(piece.text, self.searched)
-        line = cell.metadata.get("source_line")
-        if start < 0 or line is None:
-            return line
-        self.searched = start + len(piece.text)
-        return line + cell.source.count("\n", 0, start)
 
 
 def solution_only_values(nb_framework, path=None):

@@ -65,7 +65,8 @@ class Piece:
     directive's content without its options; ``arg`` its argument (the
     exercise's label for ``start``); ``options`` its options as ``(name,
     value)`` pairs; ``line`` the 0-based line of the cell where the part
-    starts.
+    starts, ``body_line`` where its body does (its first line that is not
+    blank).
     """
     kind: str
     text: str
@@ -73,6 +74,7 @@ class Piece:
     arg: str = ""
     options: tuple = ()
     line: int = 0
+    body_line: int = 0
 
 
 def label(piece):
@@ -111,9 +113,10 @@ def _pieces(markdown, extensions):
             continue
         start, end = token.map
         text_until(start)
-        content, _ = myst.body(token)
+        content, before = myst.body(token)
+        blank = next((i for i, line in enumerate(content.split("\n")) if line.strip()), 0)
         found.append(Piece(kind, "\n".join(lines[start:end]), content.strip(), arg,
-                           tuple(myst.options(token).items()), start))
+                           tuple(myst.options(token).items()), start, start + before + blank))
         after = end
     text_until(len(lines))
     return tuple(found)
@@ -128,11 +131,12 @@ class Part:
     region: str | None
 
 
-def source_line(cell, piece):
-    """The ``.md`` line where ``piece`` of ``cell`` starts, when the cell knows
-    its own (``metadata["source_line"]``: the line of its first source line)."""
+def source_line(cell, piece, body=False):
+    """The ``.md`` line where ``piece`` of ``cell`` starts (with ``body``: where
+    its body does), when the cell knows its own (``metadata["source_line"]``:
+    the line of its first source line)."""
     first = cell.metadata.get("source_line")
-    return None if first is None else first + piece.line
+    return None if first is None else first + (piece.body_line if body else piece.line)
 
 
 def walk(nb, path=None, extensions=myst.EXTENSIONS):

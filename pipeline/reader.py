@@ -76,21 +76,20 @@ def split_at_solutions(nb, path=None):
     out.cells = []
     found = False
 
-    def markdown(cell, text, region):
+    def markdown(cell, text, region, line):
         new = copy.deepcopy(cell)
         new.source = text
-        line = piece_line(cell, text)
         if line is not None:
             new.metadata["source_line"] = line
         if region is not None:
             new.metadata[REGION] = region
         out.cells.append(new)
 
-    pending, pending_cell, pending_region = [], None, None
+    pending, pending_cell, pending_region, pending_line = [], None, None, None
 
     def flush():
         if pending:
-            markdown(pending_cell, "\n\n".join(pending), pending_region)
+            markdown(pending_cell, "\n\n".join(pending), pending_region, pending_line)
             pending.clear()
 
     for part in exercises.walk(nb, path):
@@ -102,34 +101,29 @@ def split_at_solutions(nb, path=None):
             out.cells.append(cell)
             continue
         kind = part.piece.kind
+        line = exercises.source_line(part.cell, part.piece)
         if kind in ("exercise", "start", "end", "solution"):
             flush()
             if kind == "exercise":
-                markdown(part.cell, part.piece.text, None)
+                markdown(part.cell, part.piece.text, None, line)
             elif kind == "start":
                 found = True
-                markdown(part.cell, part.piece.text, part.region)
+                markdown(part.cell, part.piece.text, part.region, line)
             elif kind == "solution":
                 found = True
                 label = exercises.label(part.piece)
-                markdown(part.cell, myst.directive_source("solution-start", label), label)
-                markdown(part.cell, part.piece.body, label)
+                markdown(part.cell, myst.directive_source("solution-start", label), label, line)
+                markdown(part.cell, part.piece.body, label,
+                         exercises.source_line(part.cell, part.piece, body=True))
             continue
         if part.cell is not pending_cell or part.region != pending_region:
             flush()
+        if not pending:
+            pending_line = line
         pending_cell, pending_region = part.cell, part.region
         pending.append(part.piece.text)
     flush()
     return out, found
-
-
-def piece_line(cell, text):
-    """The file line that ``text``, a piece of ``cell``'s source, starts on
-    (from the cell's ``source_line``), for the errors of a later conversion;
-    ``None`` when the cell has no line or the piece is not found in it."""
-    first = cell.metadata.get("source_line")
-    at = cell.source.find(text.split("\n\n", 1)[0]) if first is not None else -1
-    return first + cell.source.count("\n", 0, at) if at >= 0 else None
 
 
 def exercise_level(nb):

@@ -325,10 +325,7 @@ def _insert_after_title(nb, cell):
 def _title_lines(markdown):
     """``(first, after)``: the 0-based lines of the first level-1 heading of
     ``markdown`` (the heading's first line and the line after it), or ``None``."""
-    for token in myst.parser().parse(markdown):
-        if token.type == "heading_open" and token.tag == "h1" and token.level == 0:
-            return tuple(token.map)
-    return None
+    return next(((h.start, h.end) for h in myst.headings(markdown) if h.level == 1), None)
 
 
 def fill_slots(app, doctree):
